@@ -1,0 +1,68 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "PatchTrack",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "patchtrack", targets: ["patchtrack"]),
+        .library(name: "PatchTrackCore", targets: ["PatchTrackCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // Pure domain: package identity, versions, ingest parsing, matching, planning. Foundation only.
+        .target(name: "PatchTrackCore"),
+        // SQLite through GRDB: schema migrations (embedded at build time from ./migrations) and use cases.
+        .target(
+            name: "PatchTrackStorage",
+            dependencies: [
+                "PatchTrackCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            plugins: ["EmbedTextFiles"]
+        ),
+        // The HTTP API on Hummingbird 2.
+        .target(
+            name: "PatchTrackHTTP",
+            dependencies: [
+                "PatchTrackCore",
+                "PatchTrackStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            plugins: ["EmbedTextFiles"]
+        ),
+        .executableTarget(
+            name: "patchtrack",
+            dependencies: [
+                "PatchTrackCore",
+                "PatchTrackStorage",
+                "PatchTrackHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Build-time tool and plugin that turn migrations/*.sql into Swift string literals.
+        .executableTarget(name: "EmbedTextFilesTool"),
+        .plugin(name: "EmbedTextFiles", capability: .buildTool(), dependencies: ["EmbedTextFilesTool"]),
+        .testTarget(name: "PatchTrackCoreTests", dependencies: ["PatchTrackCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PatchTrackStorageTests", dependencies: ["PatchTrackStorage"]),
+        .testTarget(
+            name: "PatchTrackHTTPTests",
+            dependencies: [
+                "PatchTrackHTTP",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

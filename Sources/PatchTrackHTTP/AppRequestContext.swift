@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import PatchTrackStorage
+
+/// The request context: the authenticated token, the request id, and the one JSON coder pair of the API.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The token that authenticated this request, once the route's guard has run.
+    public var token: TokenInfo?
+    /// The request id (echoed `X-Request-Id` or generated).
+    public var requestID: String = ""
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+    }
+
+    public var requestDecoder: JSONDecoder { APICoding.decoder }
+    public var responseEncoder: JSONEncoder { APICoding.encoder }
+}
+
+/// The API's JSON coders: keys as written in the DTOs (snake_case), sorted output, RFC 3339 dates.
+enum APICoding {
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

@@ -1,0 +1,43 @@
+import Hummingbird
+import Logging
+import PatchTrackCore
+import PatchTrackStorage
+
+/// Builds the HTTP application over an opened database.
+public func buildApplication(
+    configuration: ServerConfiguration, database: AppDatabase, logger: Logger? = nil
+) -> some ApplicationProtocol {
+    var logger = logger ?? Logger(label: "patchtrack")
+    logger.logLevel = configuration.logLevel
+    let router = buildRouter(configuration: configuration, database: database)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "patchtrack"),
+        logger: logger)
+}
+
+/// The router with every route and the middleware chain (request log → problem mapping → routes).
+public func buildRouter(configuration: ServerConfiguration, database: AppDatabase) -> Router<AppRequestContext> {
+    let limits = BodyLimits(maxBytes: configuration.maxBodySize, maxDepth: configuration.maxJSONDepth)
+    let authenticator = Authenticator(database: database)
+    let metrics = HTTPMetrics()
+    let endpoints =
+        SystemController(database: database, metrics: metrics).endpoints
+        + TokensController(database: database, authenticator: authenticator, limits: limits).endpoints
+        + ImagesController(database: database, limits: limits).endpoints
+        + RepositoriesController(database: database).endpoints
+
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestLogMiddleware(metrics: metrics))
+    router.add(middleware: ProblemMiddleware(routes: RouteTable(endpoints)))
+    for endpoint in endpoints {
+        router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
+            var context = context
+            if let role = endpoint.role {
+                context.token = try await authenticator.require(role, for: request)
+            }
+            return try await endpoint.handler(request, context)
+        }
+    }
+    return router
+}

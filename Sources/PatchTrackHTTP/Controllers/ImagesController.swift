@@ -1,0 +1,54 @@
+import Hummingbird
+import PatchTrackCore
+import PatchTrackStorage
+
+/// `/v1/images`: register images and read them.
+struct ImagesController {
+    let database: AppDatabase
+    let limits: BodyLimits
+
+    var endpoints: [Endpoint] {
+        [
+            Endpoint(.post, "/v1/images", role: .ingest, handler: register),
+            Endpoint(.get, "/v1/images", role: .read, handler: list),
+            Endpoint(.get, "/v1/images/{digest}", role: .read, handler: show),
+        ]
+    }
+
+    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let registration = try await request.decodeJSON(RegisterImageRequest.self, limits: limits).registration()
+        let (image, created) = try await database.registerImage(registration)
+        return try JSONResponse.make(
+            ImageResponse(image), status: created ? .created : .ok, headers: [.location: "/v1/images/\(image.digest)"])
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let page = try PageRequest(request)
+        let query = request.uri.queryParameters
+        var repository: String?
+        if let name = query["repository"] {
+            do {
+                repository = try RepositoryName(parsing: String(name)).value
+            } catch {
+                throw ProblemDetails.badParameter("repository", error.reason)
+            }
+        }
+        let tag = query["tag"].map(String.init)
+        let result = try await database.images(repository: repository, tag: tag, after: try page.integerCursor(), limit: page.limit)
+        let next = PageRequest.encode(result.nextCursor.map(String.init))
+        return try JSONResponse.make(
+            ImageListResponse(items: result.items.map(ImageResponse.init), nextCursor: next),
+            headers: PageRequest.linkHeader(request, nextCursor: next))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let text = request.pathParameter("digest", context)
+        guard let digest = try? Digest(parsing: text) else {
+            throw ProblemDetails.badParameter("digest", "must be 'sha256:' followed by 64 lowercase hex digits")
+        }
+        guard let image = try await database.image(digest: digest.value) else {
+            throw ProblemDetails.notFound("image \(digest) is not tracked")
+        }
+        return try JSONResponse.make(ImageResponse(image))
+    }
+}

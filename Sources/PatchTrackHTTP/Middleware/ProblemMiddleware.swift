@@ -1,0 +1,50 @@
+import Hummingbird
+import Logging
+import PatchTrackCore
+import PatchTrackStorage
+
+/// Turns every error into an `application/problem+json` response: the single mapping from domain and framework
+/// errors to HTTP. Unknown errors become a generic 500, logged once with the request id.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let routes: RouteTable
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as ProblemDetails {
+            return try problem.response(from: request, context: context)
+        } catch {
+            return try problem(for: error, request: request, context: context).response(from: request, context: context)
+        }
+    }
+
+    private func problem(for error: any Error, request: Request, context: Context) -> ProblemDetails {
+        switch error {
+        case let error as HTTPError:
+            switch error.status {
+            case .notFound:
+                let allowed = routes.allowedMethods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    return ProblemDetails(
+                        .methodNotAllowed, status: .methodNotAllowed,
+                        detail: "\(request.method.rawValue) is not allowed here; allowed: \(allowed.joined(separator: ", "))",
+                        headers: [.allow: allowed.joined(separator: ", ")])
+                }
+                return .notFound("no route for \(request.uri.path)")
+            case .contentTooLarge:
+                return ProblemDetails(.payloadTooLarge, status: .contentTooLarge, detail: "the request body is larger than the server accepts")
+            default:
+                return ProblemDetails(.badRequest, status: error.status.code < 500 ? error.status : .badRequest, detail: error.body ?? error.status.reasonPhrase)
+            }
+        case let error as StorageError:
+            switch error {
+            case .notFound(let what): return .notFound("\(what) does not exist")
+            case .conflict(let why): return ProblemDetails(.conflict, status: .conflict, detail: why)
+            }
+        default:
+            context.logger.error("request failed", metadata: ["request_id": .string(context.requestID), "error": .string(String(reflecting: error))])
+            return ProblemDetails(.internalError, status: .internalServerError, detail: "internal error; request id \(context.requestID)")
+        }
+    }
+}

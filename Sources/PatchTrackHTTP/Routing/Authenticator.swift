@@ -1,0 +1,55 @@
+import Hummingbird
+import PatchTrackCore
+import PatchTrackStorage
+import Synchronization
+
+/// Resolves `Authorization: Bearer` tokens and enforces roles: 401 without or with a bad token, 403 with a token
+/// whose role is too low. Valid tokens are cached in memory; revocation through the API removes them at once.
+final class Authenticator: Sendable {
+    private let database: AppDatabase
+    private let cache = Mutex<[String: TokenInfo]>([:])
+
+    init(database: AppDatabase) {
+        self.database = database
+    }
+
+    /// The token of `request` if its role allows `role`; throws a 401 or 403 problem otherwise.
+    func require(_ role: Role, for request: Request) async throws -> TokenInfo {
+        guard let secret = Self.bearerSecret(request) else {
+            throw Self.unauthorized("this route needs a token: send 'Authorization: Bearer <token>'")
+        }
+        let token: TokenInfo
+        if let cached = cache.withLock({ $0[secret] }) {
+            token = cached
+        } else {
+            guard let found = try await database.authenticate(secret: secret) else {
+                throw Self.unauthorized("the token is unknown or revoked")
+            }
+            cache.withLock { $0[secret] = found }
+            token = found
+        }
+        guard token.role.allows(role) else {
+            throw ProblemDetails(
+                .forbidden, status: .forbidden,
+                detail: "token '\(token.name)' has role \(token.role.rawValue); this route needs \(role.rawValue)")
+        }
+        return token
+    }
+
+    /// Drops token `id` from the cache (after revocation).
+    func forget(tokenID id: Int64) {
+        cache.withLock { entries in entries = entries.filter { $0.value.id != id } }
+    }
+
+    private static func bearerSecret(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let secret = parts[1].trimmingCharacters(in: .whitespaces)
+        return secret.isEmpty ? nil : secret
+    }
+
+    private static func unauthorized(_ detail: String) -> ProblemDetails {
+        ProblemDetails(.unauthorized, status: .unauthorized, detail: detail, headers: [.wwwAuthenticate: "Bearer realm=\"patchtrack\""])
+    }
+}

@@ -1,0 +1,30 @@
+import Logging
+
+/// Everything `buildApplication` needs, as plain values (tests build one with a temporary database path).
+public struct ServerConfiguration: Sendable {
+    /// Interface to listen on.
+    public var host: String
+    /// Port to listen on; 0 picks a free one.
+    public var port: Int
+    /// SQLite database file, created on first start.
+    public var databasePath: String
+    /// Largest accepted request body in bytes.
+    public var maxBodySize: Int
+    /// Deepest accepted JSON nesting.
+    public var maxJSONDepth: Int
+    /// Log level of the request log.
+    public var logLevel: Logger.Level
+
+    /// Creates a configuration; the defaults are the documented ones.
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "patchtrack.sqlite",
+        maxBodySize: Int = 64 * 1024 * 1024, maxJSONDepth: Int = 64, logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.maxBodySize = maxBodySize
+        self.maxJSONDepth = maxJSONDepth
+        self.logLevel = logLevel
+    }
+}

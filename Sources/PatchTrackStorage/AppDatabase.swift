@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+import PatchTrackCore
+
+/// The application's database: one SQLite file in WAL mode behind one `DatabasePool`, and its use cases.
+///
+/// Every use case is one write transaction, so a failed request leaves nothing behind. SQLite allows one writing
+/// process: run one `patchtrack serve` per database file.
+public struct AppDatabase: Sendable {
+    /// The pool every use case reads and writes through.
+    let pool: DatabasePool
+    /// The clock, injected so tests can fix time.
+    let now: @Sendable () -> Date
+
+    /// Opens (creating when missing) the database at `path` and applies pending migrations when `migrate` is true.
+    public init(path: String, migrate: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            // WAL is set by DatabasePool; NORMAL sync is durable across application crashes in WAL mode.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.now = now
+        if migrate {
+            try Migrations.migrator.migrate(pool)
+        }
+    }
+
+    /// Applies pending migrations and returns the names of those applied now.
+    @discardableResult
+    public func migrate() throws -> [String] {
+        let pending = try pool.read { db in try Migrations.migrator.appliedIdentifiers(db) }
+        try Migrations.migrator.migrate(pool)
+        return Migrations.names.filter { !pending.contains($0) }
+    }
+
+    /// Whether the database answers and every known migration has been applied.
+    public func isReady() async -> Bool {
+        do {
+            return try await pool.read { db in try Migrations.migrator.hasCompletedMigrations(db) }
+        } catch {
+            return false
+        }
+    }
+
+    /// Names of the migrations applied to this database, in order.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Migrations.migrator.appliedIdentifiers(db) }
+            .sorted()
+    }
+
+    /// Closes the pool; later calls fail.
+    public func close() throws {
+        try pool.close()
+    }
+
+    /// The current time as stored: RFC 3339 UTC with milliseconds.
+    var timestamp: String { Timestamp.format(now()) }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import PatchTrackHTTP
+import PatchTrackStorage
+
+/// `patchtrack serve`: runs the HTTP API until SIGINT or SIGTERM, then finishes in-flight requests and closes the
+/// database.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP API.")
+
+    @Option(help: "Interface to listen on (env PATCHTRACK_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (env PATCHTRACK_PORT; default 8080).")
+    var port: Int?
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("max-body"), help: "Largest request body in bytes (env PATCHTRACK_MAX_BODY; default 64 MiB).")
+    var maxBody: Int?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let level = (logLevel ?? Environment.value("PATCHTRACK_LOG_LEVEL")).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let port = port ?? Environment.value("PATCHTRACK_PORT").flatMap(Int.init) ?? 8080
+        guard (0...65535).contains(port) else {
+            throw ValidationError("PATCHTRACK_PORT must be a port number")
+        }
+        let maxBody = maxBody ?? Environment.value("PATCHTRACK_MAX_BODY").flatMap(Int.init) ?? 64 * 1024 * 1024
+        let configuration = ServerConfiguration(
+            host: host ?? Environment.value("PATCHTRACK_HOST") ?? "127.0.0.1", port: port,
+            databasePath: database.path, maxBodySize: maxBody, logLevel: level)
+        let appDatabase = try AppDatabase(path: configuration.databasePath)
+        if let token = try appDatabase.createInitialAdminTokenIfNeeded() {
+            FileHandle.standardOutput.write(Data("""
+                Created the first admin token (it is shown only this once; store it now):
+                  \(token.secret)
+                Use it as a bearer token, e.g.:
+                  curl -H 'Authorization: Bearer \(token.secret)' http://\(configuration.host):\(configuration.port)/v1/tokens
+
+                """.utf8))
+        }
+        let app = buildApplication(configuration: configuration, database: appDatabase)
+        try await app.runService()
+        try appDatabase.close()
+    }
+}
