@@ -37,6 +37,9 @@ struct ProblemMiddleware: RouterMiddleware {
             default:
                 return ProblemDetails(.badRequest, status: error.status.code < 500 ? error.status : .badRequest, detail: error.body ?? error.status.reasonPhrase)
             }
+        case let error as any HTTPResponseError where error.status == .contentTooLarge:
+            // NIO's NIOTooManyBytesError, thrown when a body exceeds the collection limit.
+            return ProblemDetails(.payloadTooLarge, status: .contentTooLarge, detail: "the request body is larger than the server accepts")
         case let error as StorageError:
             switch error {
             case .notFound(let what): return .notFound("\(what) does not exist")
