@@ -11,7 +11,7 @@ struct IngestErrorTests {
         }
         #expect(error?.kind == .malformedJSON)
         #expect(error?.path == "")
-        #expect(error?.message.contains("unexpected '<' at byte offset 0") == true)
+        #expect(error?.message.contains("unexpected '<' at line 1, column 1") == true)
     }
 
     @Test("an empty body is malformed JSON")
@@ -32,6 +32,20 @@ struct IngestErrorTests {
         let error = #expect(throws: IngestError.self) { try ScanDocument.parse(Data(truncated)) }
         // then
         #expect(error?.kind == .malformedJSON)
+        #expect(error?.message.contains("unexpected end of data") == true)
+        #expect(error?.path.isEmpty == false)
+    }
+
+    @Test("every strict prefix of a real document is malformed JSON")
+    func everyPrefix() throws {
+        // given a report whose closing brace is its last non-whitespace byte
+        let data = try ScanFixtures.data("trivy-pip.json")
+        let end = try #require(data.lastIndex(of: UInt8(ascii: "}")))
+        // when / then
+        for length in stride(from: 0, to: end, by: 7) {
+            let error = #expect(throws: IngestError.self) { try ScanDocument.parse(data.prefix(length)) }
+            #expect(error?.kind == .malformedJSON, "prefix of \(length) bytes")
+        }
     }
 
     @Test("a wrongly typed field reports its path")
@@ -68,9 +82,9 @@ struct IngestErrorTests {
         #expect(error?.message.contains("Grype JSON") == true)
     }
 
-    @Test("a top-level array is an unsupported format")
-    func topLevelArray() {
-        let error = #expect(throws: IngestError.self) { try ScanDocument.parse(Data("[]".utf8)) }
+    @Test("a top-level array or scalar is an unsupported format", arguments: ["[]", "42", "\"sbom\"", "null"])
+    func topLevelNotObject(text: String) {
+        let error = #expect(throws: IngestError.self) { try ScanDocument.parse(Data(text.utf8)) }
         #expect(error?.kind == .unsupportedFormat)
     }
 

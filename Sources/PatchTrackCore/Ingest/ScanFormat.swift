@@ -36,7 +36,11 @@ public enum ScanFormat: String, Sendable, CaseIterable, Equatable {
         let peek: JSONTopLevelPeek
         switch JSONTopLevelPeek.peek(data, stopAt: { decisiveFormat(forKey: $0) != nil }) {
         case .success(let value): peek = value
-        case .failure(let error): throw error
+        case .failure:
+            // The peek only knows that the top level is not an object; the full scan says where broken JSON
+            // breaks, with the enclosing path, and otherwise the document is a bare scalar.
+            _ = try JSONTree(data)
+            throw .unsupportedFormat("the document is a JSON scalar; every accepted format is a JSON object")
         }
         if peek.isArray {
             throw .unsupportedFormat(

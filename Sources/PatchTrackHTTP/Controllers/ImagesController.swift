@@ -26,14 +26,14 @@ struct ImagesController {
         let page = try PageRequest(request)
         let query = request.uri.queryParameters
         var repository: String?
-        if let name = query["repository"] {
+        if let name = query["repository"], !name.isEmpty {
             do {
                 repository = try RepositoryName(parsing: String(name)).value
             } catch {
                 throw ProblemDetails.badParameter("repository", error.reason)
             }
         }
-        let tag = query["tag"].map(String.init)
+        let tag = query["tag"].flatMap { $0.isEmpty ? nil : String($0) }
         let result = try await database.images(repository: repository, tag: tag, after: try page.integerCursor(), limit: page.limit)
         let next = PageRequest.encode(result.nextCursor.map(String.init))
         return try JSONResponse.make(

@@ -33,7 +33,7 @@ struct PageRequest {
         } else {
             limit = 100
         }
-        if let text = query["cursor"] {
+        if let text = query["cursor"], !text.isEmpty {
             guard let data = Data(base64URLEncoded: String(text)), let decoded = String(data: data, encoding: .utf8),
                 decoded.hasPrefix("c1:")
             else {
