@@ -101,6 +101,14 @@ struct TrivyParserTests {
         #expect(document.verdicts.first?.fixedVersions == ["1:1.1.1k-8.el8_6", "1:1.1.1k-9.el8_7"])
     }
 
+    @Test("a clean package result without --list-all-pkgs makes the coverage findings-only")
+    func cleanResultWithoutPackages() throws {
+        let json = #"{"SchemaVersion":2,"ArtifactName":"alpine:3.19","ArtifactType":"container_image","Results":[{"Target":"alpine:3.19 (alpine 3.19.1)","Class":"os-pkgs","Type":"alpine"}]}"#
+        let document = try ScanDocument.parse(Data(json.utf8))
+        #expect(document.packages.isEmpty)
+        #expect(document.coverage == .findingsOnly)
+    }
+
     @Test("reads a 10,000-package report completely")
     func tenThousand() throws {
         let document = try ScanDocument.parse(ScanFixtures.largeTrivy(count: 10_000))

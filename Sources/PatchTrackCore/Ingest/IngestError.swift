@@ -42,6 +42,7 @@ public struct IngestError: Error, Equatable, Sendable, CustomStringConvertible {
         IngestError(kind: .invalidDocument, path: path, message: message)
     }
 
+    /// `kind at path: message`, for logs and tests.
     public var description: String {
         path.isEmpty ? "\(kind.rawValue): \(message)" : "\(kind.rawValue) at \(path): \(message)"
     }

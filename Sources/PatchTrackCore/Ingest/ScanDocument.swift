@@ -95,7 +95,8 @@ public struct ScanDocument: Sendable, Equatable {
     public struct Image: Sendable, Equatable {
         /// The reference as the user wrote it (`alpine:3.12`, a tarball path, a `name@digest`).
         public var reference: String?
-        /// The manifest digest (`sha256:…`) when the document states one.
+        /// The manifest digest the document names for the image: Syft/Grype `manifestDigest`, the digest of a
+        /// CycloneDX/SPDX image purl or digest-shaped version. Trivy JSON names none (see ``repoDigests``).
         public var digest: String?
         /// Repository digests (`repo@sha256:…`).
         public var repoDigests: [String]

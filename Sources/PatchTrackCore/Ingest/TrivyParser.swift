@@ -9,8 +9,9 @@ import Foundation
 /// - `Results[].Packages` (written with `--list-all-pkgs`) are the packages; versions are joined as Trivy prints
 ///   them (`epoch:version-release`), as are source versions (`SrcEpoch`, `SrcVersion`, `SrcRelease`); the type is
 ///   the result's `Type`; `ID` is the reference and `DependsOn` the dependencies.
-/// - A result without `Packages` contributes the packages its vulnerabilities name, and the document's coverage
-///   becomes ``ScanDocument/Coverage/findingsOnly``.
+/// - A package result (`Class` os-pkgs or lang-pkgs) without `Packages` contributes the packages its
+///   vulnerabilities name, and the document's coverage becomes ``ScanDocument/Coverage/findingsOnly``, even when
+///   it names none (a clean image scanned without `--list-all-pkgs` says nothing about its packages).
 /// - `Results[].Vulnerabilities` are verdicts; a comma-separated `FixedVersion` is split into its versions.
 ///
 /// Deviations: SchemaVersion 1 (a bare array) and other versions are refused.
@@ -41,6 +42,9 @@ enum TrivyParser {
                 for (index, package) in packages.enumerated() {
                     add(package, type: result.type, path: "\(resultPath).Packages[\(index)]", to: &document)
                 }
+            } else if result.class == "os-pkgs" || result.class == "lang-pkgs" {
+                // Written without --list-all-pkgs: the result names only vulnerable packages, even none at all.
+                document.coverage = .findingsOnly
             }
             var derived = Set<String>()
             for (index, vulnerability) in (result.vulnerabilities ?? []).enumerated() {
@@ -190,12 +194,13 @@ enum TrivyParser {
     }
 
     private struct ResultEntry: Decodable {
+        var `class`: String?
         var type: String?
         var packages: [Package]?
         var vulnerabilities: [Vulnerability]?
 
         private enum CodingKeys: String, CodingKey {
-            case type = "Type", packages = "Packages", vulnerabilities = "Vulnerabilities"
+            case `class` = "Class", type = "Type", packages = "Packages", vulnerabilities = "Vulnerabilities"
         }
     }
 
