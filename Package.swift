@@ -52,6 +52,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Comparisons and OSV range evaluations per second: `swift run -c release version-bench PAIRS...`.
+        .executableTarget(name: "version-bench", dependencies: ["PatchTrackCore"], path: "Benchmarks/VersionBench"),
         // Build-time tool and plugin that turn migrations/*.sql into Swift string literals.
         .executableTarget(name: "EmbedTextFilesTool"),
         .plugin(name: "EmbedTextFiles", capability: .buildTool(), dependencies: ["EmbedTextFilesTool"]),

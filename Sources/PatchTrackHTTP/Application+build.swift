@@ -21,11 +21,12 @@ public func buildRouter(configuration: ServerConfiguration, database: AppDatabas
     let limits = BodyLimits(maxBytes: configuration.maxBodySize, maxDepth: configuration.maxJSONDepth)
     let authenticator = Authenticator(database: database)
     let metrics = HTTPMetrics()
-    let endpoints =
-        SystemController(database: database, metrics: metrics).endpoints
-        + TokensController(database: database, authenticator: authenticator, limits: limits).endpoints
-        + ImagesController(database: database, limits: limits).endpoints
-        + RepositoriesController(database: database).endpoints
+    var endpoints: [Endpoint] = []
+    endpoints += SystemController(database: database, metrics: metrics).endpoints
+    endpoints += TokensController(database: database, authenticator: authenticator, limits: limits).endpoints
+    endpoints += ImagesController(database: database, limits: limits).endpoints
+    endpoints += RepositoriesController(database: database).endpoints
+    endpoints += ScansController(database: database, limits: limits).endpoints
 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))

@@ -68,6 +68,7 @@ struct GrypeParserTests {
         #expect(verdict.fixedVersions.isEmpty)
         #expect(verdict.severity == "Low")
         #expect(verdict.dataSource == "redhat:distro:redhat:9")
+        #expect(verdict.packageRef == nspr.ref)
     }
 
     @Test("keeps related ids other than the match's own and reads directory targets")

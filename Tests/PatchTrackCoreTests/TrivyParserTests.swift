@@ -72,6 +72,8 @@ struct TrivyParserTests {
         #expect(npm.verdicts.count == 1)
         #expect(npm.verdicts.first?.advisoryID == "CVE-2019-11358")
         #expect(npm.verdicts.first?.fixedVersions == ["3.4.0"])
+        #expect(npm.verdicts.first?.packageRef == "jquery@3.3.9")
+        #expect(npm.packages.first { $0.ref == npm.verdicts.first?.packageRef }?.name == "jquery")
         #expect(npm.dependencies.count == 13)
         #expect(npm.dependencies.contains(ScanDocument.Dependency(dependent: "react@16.8.6", dependency: "scheduler@0.13.6")))
         #expect(npm.packages.first { $0.name == "jquery" }?.purl == "pkg:npm/jquery@3.3.9")

@@ -26,18 +26,17 @@ public enum ComponentNormalizer {
     /// Normalises every package of `document`.
     public static func normalize(_ document: ScanDocument) -> Output {
         var output = Output(components: [], skipped: document.skipped)
-        var firstPath: [String: String] = [:]
+        var firstPath: [PURL: String] = [:]
         for package in document.packages {
             switch component(for: package, operatingSystem: document.operatingSystem) {
             case .success(let component):
-                let key = component.purl.description
-                if let earlier = firstPath[key] {
+                if let earlier = firstPath[component.purl] {
                     output.skipped.append(ScanDocument.Skipped(
                         path: package.path, reference: package.ref ?? package.name,
-                        reason: "duplicate of \(earlier) (\(key))"))
+                        reason: "duplicate of \(earlier) (\(component.purl))"))
                     continue
                 }
-                firstPath[key] = package.path
+                firstPath[component.purl] = package.path
                 output.components.append(component)
             case .failure(let skip):
                 output.skipped.append(ScanDocument.Skipped(

@@ -245,7 +245,7 @@ enum CycloneDXParser {
             if let treeDecoder = decoder as? JSONTreeDecoder {
                 // Most of a Syft SBOM's bytes are properties PatchTrack ignores (CPEs, paths, sizes).
                 pairs = try treeDecoder.namedValuePairs { tree, name in
-                    tree.stringHasPrefix(name, "aquasecurity:trivy:") || tree.stringHasPrefix(name, "syft:image:labels:")
+                    Self.wantedPrefixes.contains { tree.stringHasPrefix(name, $0) }
                         || Self.wantedNameList.contains { tree.stringEquals(name, $0) }
                 }
             } else {

@@ -53,7 +53,8 @@ enum GrypeParser {
                 ?? vulnerability.fixedInVersion.nonEmpty.map { [$0] } ?? []
             let related = (match.relatedVulnerabilities ?? []).compactMap(\.id).filter { $0 != id }
             document.verdicts.append(ScanDocument.Verdict(
-                path: path, advisoryID: id, relatedAdvisoryIDs: related, packagePURL: purl, packageName: name,
+                path: path, advisoryID: id, relatedAdvisoryIDs: related, packageRef: artifact.id, packagePURL: purl,
+                packageName: name,
                 installedVersion: artifact.version.nonEmpty, fixedVersions: fixedVersions,
                 fixState: vulnerability.fix?.state, severity: vulnerability.severity,
                 dataSource: vulnerability.namespace.nonEmpty ?? vulnerability.dataSource.nonEmpty, layer: layer))

@@ -195,6 +195,8 @@ public struct ScanDocument: Sendable, Equatable {
         public var advisoryID: String
         /// Other ids the scanner related to it (Grype `relatedVulnerabilities`).
         public var relatedAdvisoryIDs: [String]
+        /// The affected package's document reference (Trivy `PkgID`, Grype artifact `id`), matching ``Package/ref``.
+        public var packageRef: String?
         /// The affected package's purl as written, if any.
         public var packagePURL: String?
         /// The affected package's name.
@@ -214,13 +216,15 @@ public struct ScanDocument: Sendable, Equatable {
 
         /// Creates a verdict.
         public init(
-            path: String, advisoryID: String, relatedAdvisoryIDs: [String] = [], packagePURL: String? = nil,
-            packageName: String, installedVersion: String? = nil, fixedVersions: [String] = [],
-            fixState: String? = nil, severity: String? = nil, dataSource: String? = nil, layer: Layer? = nil
+            path: String, advisoryID: String, relatedAdvisoryIDs: [String] = [], packageRef: String? = nil,
+            packagePURL: String? = nil, packageName: String, installedVersion: String? = nil,
+            fixedVersions: [String] = [], fixState: String? = nil, severity: String? = nil, dataSource: String? = nil,
+            layer: Layer? = nil
         ) {
             self.path = path
             self.advisoryID = advisoryID
             self.relatedAdvisoryIDs = relatedAdvisoryIDs
+            self.packageRef = packageRef
             self.packagePURL = packagePURL
             self.packageName = packageName
             self.installedVersion = installedVersion

@@ -58,7 +58,7 @@ enum TrivyParser {
                 let purl = vulnerability.pkgIdentifier?.purl.nonEmpty
                 let layer = vulnerability.layer?.layer
                 document.verdicts.append(ScanDocument.Verdict(
-                    path: path, advisoryID: id, packagePURL: purl, packageName: name,
+                    path: path, advisoryID: id, packageRef: vulnerability.pkgID, packagePURL: purl, packageName: name,
                     installedVersion: vulnerability.installedVersion.nonEmpty,
                     fixedVersions: splitFixedVersions(vulnerability.fixedVersion), fixState: vulnerability.status,
                     severity: vulnerability.severity, dataSource: vulnerability.dataSource?.id, layer: layer))

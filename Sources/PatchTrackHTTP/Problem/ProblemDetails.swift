@@ -96,6 +96,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case payloadTooLarge = "payload-too-large"
     case unsupportedMediaType = "unsupported-media-type"
     case validationFailed = "validation-failed"
+    case unsupportedDocument = "unsupported-document"
     case internalError = "internal-error"
     case notReady = "not-ready"
 
@@ -115,6 +116,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .payloadTooLarge: "Request body too large"
         case .unsupportedMediaType: "Unsupported media type"
         case .validationFailed: "Validation failed"
+        case .unsupportedDocument: "Unsupported document format"
         case .internalError: "Internal server error"
         case .notReady: "Not ready"
         }

@@ -21,11 +21,11 @@ extension Request {
     }
 
     /// The whole body, at most `limits.maxBytes` (413 beyond), refusing non-JSON content types (415).
-    func collectJSONBody(limits: BodyLimits) async throws -> ByteBuffer {
+    func collectJSONBody(limits: BodyLimits, accepted: String = "send application/json") async throws -> ByteBuffer {
         guard Self.isJSONCompatible(headers[.contentType]) else {
             throw ProblemDetails(
                 .unsupportedMediaType, status: .unsupportedMediaType,
-                detail: "content type '\(headers[.contentType] ?? "")' is not accepted here; send application/json")
+                detail: "content type '\(headers[.contentType] ?? "")' is not accepted here; \(accepted)")
         }
         let body = self.body
         return try await body.collect(upTo: limits.maxBytes)
@@ -40,15 +40,7 @@ extension Request {
 
     /// Decodes `data` as `T` with the API's decoder and the same error mapping as ``decodeJSON(_:limits:)``.
     static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, limits: BodyLimits) throws -> T {
-        guard !data.isEmpty else {
-            throw ProblemDetails(.malformedJSON, status: .badRequest, detail: "the request body is empty; send a JSON document")
-        }
-        let depth = data.withUnsafeBytes { JSONDepth.maximum(of: $0) }
-        guard depth <= limits.maxDepth else {
-            throw ProblemDetails(
-                .validationFailed, status: .unprocessableContent,
-                detail: "JSON nesting depth \(depth) exceeds the limit of \(limits.maxDepth)")
-        }
+        try checkJSONLimits(data, limits: limits)
         do {
             return try APICoding.decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
@@ -82,6 +74,19 @@ private func syntaxErrorPosition(_ data: Data) -> String {
             }
         }
         return "line \(line), column \(column) (byte \(offset)): \(message)"
+    }
+}
+
+/// Refuses an empty body (400) and nesting deeper than the limit (422) before any decoder recurses into it.
+func checkJSONLimits(_ data: Data, limits: BodyLimits) throws {
+    guard !data.isEmpty else {
+        throw ProblemDetails(.malformedJSON, status: .badRequest, detail: "the request body is empty; send a JSON document")
+    }
+    let depth = data.withUnsafeBytes { JSONDepth.maximum(of: $0) }
+    guard depth <= limits.maxDepth else {
+        throw ProblemDetails(
+            .validationFailed, status: .unprocessableContent,
+            detail: "JSON nesting depth \(depth) exceeds the limit of \(limits.maxDepth)")
     }
 }
 

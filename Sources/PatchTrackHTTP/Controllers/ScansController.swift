@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import PatchTrackCore
+import PatchTrackStorage
+
+/// `POST /v1/scans`: SBOMs and scanner reports as the tools write them; and the component reads.
+struct ScansController {
+    let database: AppDatabase
+    let limits: BodyLimits
+
+    var endpoints: [Endpoint] {
+        [
+            Endpoint(.post, "/v1/scans", role: .ingest, handler: ingest),
+            Endpoint(.get, "/v1/images/{digest}/scans", role: .read, handler: scans),
+            Endpoint(.get, "/v1/images/{digest}/components", role: .read, handler: imageComponents),
+            Endpoint(.get, "/v1/components", role: .read, handler: componentsByPURL),
+        ]
+    }
+
+    @Sendable func ingest(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var override: ImageReference?
+        if let text = request.uri.queryParameters["image"], !text.isEmpty {
+            do {
+                override = try ImageReference(parsing: String(text))
+            } catch {
+                throw ProblemDetails.badParameter("image", error.reason)
+            }
+            if override?.digest == nil {
+                throw ProblemDetails.badParameter("image", "must name the digest: REPOSITORY[:TAG]@sha256:<64 hex>")
+            }
+        }
+        let buffer = try await request.collectJSONBody(limits: limits, accepted: "accepted formats: \(IngestError.acceptedFormats)")
+        let data = Data(buffer: buffer)
+        try checkJSONLimits(data, limits: limits)
+        let parsed = try ScanIngest.parse(data, contentType: request.headers[.contentType], override: override)
+        let result = try await database.ingestScan(
+            data: data, document: parsed.document, normalized: parsed.normalized, registration: parsed.registration)
+        return try JSONResponse.make(
+            ScanIngestResponse(result), status: result.isNew ? .created : .ok,
+            headers: [.location: "/v1/images/\(result.imageDigest)/scans"])
+    }
+
+    @Sendable func scans(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let digest = try request.digestParameter(context)
+        guard let scans = try await database.scans(imageDigest: digest) else {
+            throw ProblemDetails.notFound("image \(digest) is not tracked")
+        }
+        return try JSONResponse.make(ScanListResponse(items: scans.map(ScanResponse.init)))
+    }
+
+    @Sendable func imageComponents(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let digest = try request.digestParameter(context)
+        let page = try PageRequest(request)
+        let query = request.uri.queryParameters
+        let nonEmpty = { (name: String) -> String? in query[name[...]].flatMap { $0.isEmpty ? nil : String($0) } }
+        guard let result = try await database.components(
+            imageDigest: digest, ecosystem: nonEmpty("ecosystem"), name: nonEmpty("name"), purlPrefix: nonEmpty("purl"),
+            after: try page.integerCursor(), limit: page.limit)
+        else {
+            throw ProblemDetails.notFound("image \(digest) is not tracked")
+        }
+        return try Self.answer(request, result)
+    }
+
+    @Sendable func componentsByPURL(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let text = request.uri.queryParameters["purl"], !text.isEmpty else {
+            throw ProblemDetails.badParameter("purl", "is required, e.g. pkg:deb/debian/openssl")
+        }
+        let purl: PURL
+        do {
+            purl = try PURL(parsing: String(text))
+        } catch {
+            throw ProblemDetails.badParameter("purl", String(describing: error))
+        }
+        let page = try PageRequest(request)
+        let result = try await database.components(
+            purlBase: AppDatabase.purlBase(purl), version: purl.version, after: try page.integerCursor(), limit: page.limit)
+        return try Self.answer(request, result)
+    }
+
+    private static func answer(_ request: Request, _ page: Page<StoredComponent>) throws -> Response {
+        let next = PageRequest.encode(page.nextCursor.map(String.init))
+        let link = PageRequest.linkHeader(request, nextCursor: next)
+        let items = page.items.map(ComponentResponse.init)
+        if CSV.isRequested(request) {
+            return CSV.response(header: ComponentResponse.csvHeader, rows: items.map(\.csvRow), headers: link)
+        }
+        return try JSONResponse.make(ComponentListResponse(items: items, nextCursor: next), headers: link)
+    }
+}
+
+extension Request {
+    /// The `{digest}` path parameter, validated (400 when malformed).
+    func digestParameter(_ context: AppRequestContext) throws -> String {
+        let text = pathParameter("digest", context)
+        guard let digest = try? Digest(parsing: text) else {
+            throw ProblemDetails.badParameter("digest", "must be 'sha256:' followed by 64 lowercase hex digits")
+        }
+        return digest.value
+    }
+}
