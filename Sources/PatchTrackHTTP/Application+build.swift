@@ -12,6 +12,7 @@ public func buildApplication(
     let router = buildRouter(configuration: configuration, database: database)
     return Application(
         router: router,
+        server: .http1(additionalChannelHandlers: [ExpectContinueHandler()]),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "patchtrack"),
         logger: logger)
 }

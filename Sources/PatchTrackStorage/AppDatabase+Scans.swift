@@ -68,9 +68,8 @@ extension AppDatabase {
     /// records the scan, and (for a new document that is not older than the current one) replaces the image's
     /// component set and scanner verdicts. Posting the same bytes again only moves the scan's last-seen time.
     public func ingestScan(
-        data: Data, document: ScanDocument, normalized: ComponentNormalizer.Output, registration: ImageRegistration
+        contentHash hash: String, document: ScanDocument, normalized: ComponentNormalizer.Output, registration: ImageRegistration
     ) async throws -> ScanIngestResult {
-        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         let skipped = document.skipped + normalized.skipped
         let counts = normalized.components.reduce(into: [String: Int]()) { counts, component in
             counts[Self.ecosystemName(component.ecosystem), default: 0] += 1
@@ -131,6 +130,11 @@ extension AppDatabase {
             }
             return result
         }
+    }
+
+    /// The SHA-256 (hex) that identifies a posted document's bytes.
+    public static func contentHash(of data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Scans of the image with `digest`, newest first; nil when the image is unknown.

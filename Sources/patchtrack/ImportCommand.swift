@@ -39,7 +39,7 @@ struct ImportCommand: AsyncParsableCommand {
                     let data = try Data(contentsOf: URL(fileURLWithPath: file))
                     let parsed = try ScanIngest.parse(data, contentType: nil, override: override)
                     let result = try await appDatabase.ingestScan(
-                        data: data, document: parsed.document, normalized: parsed.normalized, registration: parsed.registration)
+                        contentHash: AppDatabase.contentHash(of: data), document: parsed.document, normalized: parsed.normalized, registration: parsed.registration)
                     print(
                         "\(file): \(result.isNew ? "imported" : "unchanged") scan \(result.scanID) \(result.format.rawValue) "
                             + "for \(result.repository)@\(result.imageDigest): \(result.componentCount) components, "

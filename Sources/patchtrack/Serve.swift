@@ -54,3 +54,4 @@ struct Serve: AsyncParsableCommand {
         try appDatabase.close()
     }
 }
+

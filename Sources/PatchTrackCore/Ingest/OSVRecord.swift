@@ -81,6 +81,19 @@ public struct OSVRecord: Codable, Equatable, Sendable {
             self.name = name
             self.purl = purl
         }
+
+        enum CodingKeys: String, CodingKey {
+            case ecosystem, name, purl
+        }
+
+        /// Decodes a package; a missing `name` reads as "" so that entries identified by `purl` alone are kept
+        /// (OSV intake then requires one of the two).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            ecosystem = try c.decode(String.self, forKey: .ecosystem)
+            name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
+            purl = try c.decodeIfPresent(String.self, forKey: .purl)
+        }
     }
 
     /// One affected package with its affected versions.

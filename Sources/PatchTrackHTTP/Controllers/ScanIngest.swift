@@ -17,19 +17,31 @@ public enum ScanIngest {
     /// Parses `data`; throws ``ProblemDetails`` (400 malformed JSON, 415/422 unsupported or invalid documents, 422
     /// when no image digest is known).
     public static func parse(_ data: Data, contentType: String?, override: ImageReference?) throws -> Parsed {
-        let document: ScanDocument
+        try prepare(try document(data, contentType: contentType), override: override)
+    }
+
+    /// Detects the format and parses `data` (400 / 422 problems).
+    public static func document(_ data: Data, contentType: String?) throws -> ScanDocument {
         do {
-            document = try ScanDocument.parse(data, contentType: contentType)
+            return try ScanDocument.parse(data, contentType: contentType)
         } catch {
             throw ProblemDetails(ingestError: error)
         }
+    }
+
+    /// Normalises the components and finds the image. The document's raw package list is dropped once normalised:
+    /// storage needs only the components, and a large document's memory is freed before the write.
+    public static func prepare(_ document: ScanDocument, override: ImageReference?) throws -> Parsed {
+        var document = document
         let registration: ImageRegistration
         do {
             registration = try ScanSubject.registration(for: document, override: override)
         } catch {
             throw ProblemDetails.invalidField("image", error.message)
         }
-        return Parsed(document: document, normalized: ComponentNormalizer.normalize(document), registration: registration)
+        let normalized = ComponentNormalizer.normalize(document)
+        document.packages = []
+        return Parsed(document: document, normalized: normalized, registration: registration)
     }
 }
 

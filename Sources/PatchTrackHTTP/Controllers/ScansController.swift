@@ -29,12 +29,21 @@ struct ScansController {
                 throw ProblemDetails.badParameter("image", "must name the digest: REPOSITORY[:TAG]@sha256:<64 hex>")
             }
         }
-        let buffer = try await request.collectJSONBody(limits: limits, accepted: "accepted formats: \(IngestError.acceptedFormats)")
-        let data = Data(buffer: buffer)
-        try checkJSONLimits(data, limits: limits)
-        let parsed = try ScanIngest.parse(data, contentType: request.headers[.contentType], override: override)
+        var buffer = try await request.collectJSONBody(limits: limits, accepted: "accepted formats: \(IngestError.acceptedFormats)")
+        // Parse straight from the request's bytes (no copy of a document that may be tens of megabytes), then let
+        // the buffer go before writing.
+        let contentType = request.headers[.contentType]
+        let size = buffer.readableBytes
+        defer { MemoryTrim.afterRequest(ofSize: size) }
+        let (document, contentHash) = try buffer.withUnsafeReadableBytes { bytes in
+            let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!), count: bytes.count, deallocator: .none)
+            try checkJSONLimits(data, limits: limits)
+            return (try ScanIngest.document(data, contentType: contentType), AppDatabase.contentHash(of: data))
+        }
+        buffer = ByteBuffer()
+        let parsed = try ScanIngest.prepare(document, override: override)
         let result = try await database.ingestScan(
-            data: data, document: parsed.document, normalized: parsed.normalized, registration: parsed.registration)
+            contentHash: contentHash, document: parsed.document, normalized: parsed.normalized, registration: parsed.registration)
         return try JSONResponse.make(
             ScanIngestResponse(result), status: result.isNew ? .created : .ok,
             headers: [.location: "/v1/images/\(result.imageDigest)/scans"])

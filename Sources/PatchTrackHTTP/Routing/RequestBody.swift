@@ -27,8 +27,22 @@ extension Request {
                 .unsupportedMediaType, status: .unsupportedMediaType,
                 detail: "content type '\(headers[.contentType] ?? "")' is not accepted here; \(accepted)")
         }
-        let body = self.body
-        return try await body.collect(upTo: limits.maxBytes)
+        return try await collectBody(upTo: limits.maxBytes)
+    }
+
+    /// The whole body in one buffer sized from `Content-Length` when the client sends it (so a large document is
+    /// not copied through doubling buffers); 413 as soon as more than `maxBytes` arrive or are announced.
+    func collectBody(upTo maxBytes: Int) async throws -> ByteBuffer {
+        let tooLarge = ProblemDetails(
+            .payloadTooLarge, status: .contentTooLarge, detail: "the request body is larger than the server accepts (\(maxBytes) bytes)")
+        let announced = headers[.contentLength].flatMap { Int($0) }
+        if let announced, announced > maxBytes { throw tooLarge }
+        var collected = ByteBufferAllocator().buffer(capacity: min(announced ?? 16 * 1024, maxBytes))
+        for try await var chunk in body {
+            guard collected.readableBytes + chunk.readableBytes <= maxBytes else { throw tooLarge }
+            collected.writeBuffer(&chunk)
+        }
+        return collected
     }
 
     /// Decodes the JSON body as `T`: 400 for malformed JSON (with the parser's position), 422 for a wrong shape
