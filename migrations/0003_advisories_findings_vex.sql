@@ -1,0 +1,94 @@
+-- 0003: advisories (OSV records), their aliases and match keys, each component's match keys, the findings that
+-- matching produces, and VEX statements.
+
+-- The OSV ecosystem with release (`Debian:12`, `Alpine:v3.19`) a component belongs to, to rebuild its match view.
+ALTER TABLE component ADD COLUMN ecosystemRelease TEXT;
+
+CREATE TABLE advisory (
+    id INTEGER PRIMARY KEY,
+    osvId TEXT NOT NULL UNIQUE,
+    modified TEXT NOT NULL,
+    published TEXT,
+    withdrawn TEXT,
+    summary TEXT,
+    severityLevel TEXT NOT NULL CHECK (severityLevel IN ('unknown', 'low', 'medium', 'high', 'critical')),
+    severityScore REAL,
+    severitySource TEXT,
+    -- The vulnerability this record belongs to: the canonical id of its alias group (a CVE id when one is known).
+    vulnerabilityId TEXT NOT NULL,
+    record TEXT NOT NULL CHECK (json_valid(record)),
+    importedAt TEXT NOT NULL,
+    updatedAt TEXT NOT NULL
+);
+CREATE INDEX advisory_on_vulnerabilityId ON advisory(vulnerabilityId);
+
+-- Every other id a record names: `aliases` (kind 'alias') and `upstream` (kind 'upstream').
+CREATE TABLE advisoryAlias (
+    advisoryId INTEGER NOT NULL REFERENCES advisory(id) ON DELETE CASCADE,
+    alias TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('alias', 'upstream')),
+    PRIMARY KEY (advisoryId, alias, kind)
+);
+CREATE INDEX advisoryAlias_on_alias ON advisoryAlias(alias);
+
+-- `<OSV ecosystem>|<normalised package name>` for each affected package of a record (see MatchKey).
+CREATE TABLE advisoryKey (
+    advisoryId INTEGER NOT NULL REFERENCES advisory(id) ON DELETE CASCADE,
+    matchKey TEXT NOT NULL,
+    PRIMARY KEY (matchKey, advisoryId)
+) WITHOUT ROWID;
+CREATE INDEX advisoryKey_on_advisoryId ON advisoryKey(advisoryId);
+
+-- The same keys for each component (binary and/or source package name as the ecosystem's advisories use them).
+CREATE TABLE componentKey (
+    componentId INTEGER NOT NULL REFERENCES component(id) ON DELETE CASCADE,
+    matchKey TEXT NOT NULL,
+    PRIMARY KEY (matchKey, componentId)
+) WITHOUT ROWID;
+CREATE INDEX componentKey_on_componentId ON componentKey(componentId);
+
+-- Image × package × advisory. Kept when the package leaves the image (state 'resolved'), for time-to-patch.
+CREATE TABLE finding (
+    id INTEGER PRIMARY KEY,
+    imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
+    componentId INTEGER REFERENCES component(id) ON DELETE SET NULL,
+    purl TEXT NOT NULL,
+    ecosystem TEXT NOT NULL,
+    packageName TEXT NOT NULL,
+    installedVersion TEXT NOT NULL,
+    layerDigest TEXT,
+    advisoryId INTEGER NOT NULL REFERENCES advisory(id) ON DELETE CASCADE,
+    vulnerabilityId TEXT NOT NULL,
+    -- NULL: no fix yet.
+    fixedVersion TEXT,
+    severityLevel TEXT NOT NULL CHECK (severityLevel IN ('unknown', 'low', 'medium', 'high', 'critical')),
+    state TEXT NOT NULL CHECK (state IN ('open', 'resolved')),
+    firstDetected TEXT NOT NULL,
+    lastDetected TEXT NOT NULL,
+    resolvedAt TEXT,
+    UNIQUE (imageId, purl, advisoryId)
+);
+CREATE INDEX finding_on_advisoryId ON finding(advisoryId);
+CREATE INDEX finding_on_vulnerabilityId ON finding(vulnerabilityId);
+CREATE INDEX finding_on_state_severity ON finding(state, severityLevel);
+
+-- One VEX statement about one product (an image digest, a repository, or a component purl), optionally narrowed
+-- to a component purl inside it. The newest statement per subject and vulnerability decides.
+CREATE TABLE vexStatement (
+    id INTEGER PRIMARY KEY,
+    format TEXT NOT NULL CHECK (format IN ('openvex', 'cyclonedx')),
+    documentId TEXT,
+    vulnerabilityId TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(aliases)),
+    subjectKind TEXT NOT NULL CHECK (subjectKind IN ('image', 'repository', 'component')),
+    subject TEXT NOT NULL,
+    componentPurl TEXT,
+    status TEXT NOT NULL CHECK (status IN ('not_affected', 'affected', 'fixed', 'under_investigation')),
+    justification TEXT,
+    impactStatement TEXT,
+    actionStatement TEXT,
+    statedAt TEXT,
+    createdAt TEXT NOT NULL
+);
+CREATE INDEX vexStatement_on_vulnerabilityId ON vexStatement(vulnerabilityId);
+CREATE INDEX vexStatement_on_subject ON vexStatement(subjectKind, subject);
