@@ -92,3 +92,26 @@ CREATE TABLE vexStatement (
 );
 CREATE INDEX vexStatement_on_vulnerabilityId ON vexStatement(vulnerabilityId);
 CREATE INDEX vexStatement_on_subject ON vexStatement(subjectKind, subject);
+
+-- The newest VEX statement that applies to each finding, if any. A statement applies when its vulnerability id is
+-- the finding's vulnerability or any id or alias of an advisory in that vulnerability, its subject is the finding's
+-- image (by digest), a repository the image is in or tagged in, or the finding's package (purl, with or without
+-- version), and its component purl (when given) is the finding's package. Statuses not_affected and fixed suppress.
+CREATE VIEW findingStatement AS
+SELECT f.id AS findingId,
+    (SELECT v.id FROM vexStatement v
+     WHERE (v.vulnerabilityId = f.vulnerabilityId
+            OR EXISTS (SELECT 1 FROM advisory a WHERE a.vulnerabilityId = f.vulnerabilityId AND a.osvId = v.vulnerabilityId)
+            OR EXISTS (SELECT 1 FROM advisory a JOIN advisoryAlias aa ON aa.advisoryId = a.id
+                       WHERE a.vulnerabilityId = f.vulnerabilityId AND aa.alias = v.vulnerabilityId))
+       AND ((v.subjectKind = 'image' AND v.subject = (SELECT digest FROM image WHERE id = f.imageId))
+            OR (v.subjectKind = 'repository' AND (
+                v.subject = (SELECT r.name FROM image i JOIN repository r ON r.id = i.repositoryId WHERE i.id = f.imageId)
+                OR EXISTS (SELECT 1 FROM tag t JOIN repository r ON r.id = t.repositoryId
+                           WHERE t.imageId = f.imageId AND r.name = v.subject)))
+            OR (v.subjectKind = 'component' AND (f.purl = v.subject OR substr(f.purl, 1, length(v.subject) + 1) IN (v.subject || '@', v.subject || '?'))))
+       AND (v.componentPurl IS NULL OR f.purl = v.componentPurl
+            OR substr(f.purl, 1, length(v.componentPurl) + 1) IN (v.componentPurl || '@', v.componentPurl || '?'))
+     ORDER BY coalesce(v.statedAt, v.createdAt) DESC, v.id DESC
+     LIMIT 1) AS statementId
+FROM finding f;
