@@ -27,9 +27,10 @@ extension AppDatabase {
                 sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             for table in tables {
                 hasher.update(data: Data(table.utf8))
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(quoted: table) ORDER BY rowid")
+                // Sorted in Swift: WITHOUT ROWID tables have no rowid to order by.
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(quoted: table)").map(\.description).sorted()
                 for row in rows {
-                    hasher.update(data: Data(row.description.utf8))
+                    hasher.update(data: Data(row.utf8))
                 }
             }
             return hasher.finalize().map { String(format: "%02x", $0) }.joined()
