@@ -70,6 +70,7 @@ let package = Package(
             dependencies: [
                 "PatchTrackHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
     ]

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Testing
+import ZIPFoundation
+import Hummingbird
 
 @testable import PatchTrackHTTP
 
@@ -225,5 +227,42 @@ struct AdvisoriesTests {
             #expect(badFilter.status == .badRequest)
         }
         #expect(try environment.database.contentFingerprint() == before)
+    }
+}
+
+@Suite("Advisory archives")
+struct AdvisoryArchiveTests {
+    @Test("a zip of records (osv.dev's all.zip layout) is imported record by record")
+    func zipArchive() async throws {
+        let environment = try TestEnvironment(maxBodySize: 8 << 20)
+        defer { environment.remove() }
+        let archive = try Archive(accessMode: .create)
+        let files = [
+            ("DSA-5474-1.json", try advisoryFixture("debian/DSA-5474-1.json")),
+            ("GO-2022-0969.json", try advisoryFixture("go/GO-2022-0969.json")),
+            ("broken.json", #"{"id": "TEST-BROKEN"}"#),
+            ("README.txt", "not a record"),
+        ]
+        for (name, text) in files {
+            let data = Data(text.utf8)
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        let zip = try #require(archive.data)
+        let reply = try await environment.withClient { client in
+            try await client.client.execute(
+                uri: "/v1/advisories", method: .post,
+                headers: [.authorization: "Bearer \(environment.ingest)", .contentType: "application/zip"],
+                body: ByteBuffer(bytes: zip)
+            ) { response in
+                Client.Reply(status: response.status, headers: response.headers, body: Data(buffer: response.body))
+            }
+        }
+        #expect(reply.status == .created)
+        #expect(reply.json["created"] as? Int == 2)
+        #expect(reply.json["rejected"] as? Int == 1)
+        let rejected = ((reply.json["items"] as? [[String: Any]]) ?? []).first { $0["outcome"] as? String == "rejected" }
+        #expect(rejected?["position"] as? String == "broken.json")
     }
 }

@@ -78,7 +78,8 @@ struct FindingsController {
     /// `min_severity`, `fixable`, `state`, `source`, `vulnerability` query parameters.
     static func filter(_ request: Request) throws -> FindingFilter {
         let query = request.uri.queryParameters
-        func value(_ name: String) -> String? { query[name[...]].flatMap { $0.isEmpty ? nil : String($0) } }
+        // Enumerated parameters must hold one of their values when present, even empty.
+        func value(_ name: String) -> String? { query[name[...]].map(String.init) }
         var filter = FindingFilter()
         if let text = value("min_severity") {
             guard let level = SeverityLevel(rawValue: text.lowercased()) else {
@@ -102,7 +103,7 @@ struct FindingsController {
             }
             filter.source = text
         }
-        filter.vulnerabilityId = value("vulnerability")
+        filter.vulnerabilityId = value("vulnerability").flatMap { $0.isEmpty ? nil : $0 }
         return filter
     }
 }
