@@ -43,36 +43,45 @@ public struct StoredAdvisory: Sendable {
 }
 
 extension AppDatabase {
-    /// Stores the accepted records of one posted document in one transaction, each upserted by id keeping the newest
+    /// Stores the accepted records of one posted document, each upserted by id keeping the newest
     /// `modified`, grouped with its aliases, and matched against every stored component. Rejected records write
     /// nothing and are reported with their position and reason.
     public func ingestAdvisories(_ entries: [(position: String, entry: OSVIntake.Entry)]) async throws -> [AdvisoryIntakeItem] {
         let now = timestamp
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try await pool.write { db in
-            var items: [AdvisoryIntakeItem] = []
-            items.reserveCapacity(entries.count)
-            for (position, entry) in entries {
-                switch entry.outcome {
-                case .rejected(let error):
-                    items.append(AdvisoryIntakeItem(position: position, id: entry.id, outcome: .rejected, messages: [error.description]))
-                case .accepted(let validated):
-                    let notes = validated.unsupportedEntries.map { "affected[\($0.affectedIndex)]: unsupported ecosystem \($0.ecosystem)" }
-                        + validated.warnings.map(\.description)
-                    let outcome = try Self.upsertAdvisory(db, validated, encoder: encoder, now: now)
-                    items.append(AdvisoryIntakeItem(
-                        position: position, id: validated.id, outcome: outcome,
-                        messages: outcome == .older ? ["a newer version (by modified) is stored; ignored"] : notes))
+        let cache = preparedAdvisories
+        var items: [AdvisoryIntakeItem] = []
+        items.reserveCapacity(entries.count)
+        // Large documents (zip dumps) are written in transactions of `chunk` records: each record is still
+        // all-or-nothing, and the write-ahead log stays small enough for fast page lookups.
+        let chunk = 1_000
+        for start in stride(from: 0, to: entries.count, by: chunk) {
+            let slice = entries[start..<min(start + chunk, entries.count)]
+            items += try await pool.write { db in
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                var items: [AdvisoryIntakeItem] = []
+                for (position, entry) in slice {
+                    switch entry.outcome {
+                    case .rejected(let error):
+                        items.append(AdvisoryIntakeItem(position: position, id: entry.id, outcome: .rejected, messages: [error.description]))
+                    case .accepted(let validated):
+                        let notes = validated.unsupportedEntries.map { "affected[\($0.affectedIndex)]: unsupported ecosystem \($0.ecosystem)" }
+                            + validated.warnings.map(\.description)
+                        let outcome = try Self.upsertAdvisory(db, validated, encoder: encoder, now: now, cache: cache)
+                        items.append(AdvisoryIntakeItem(
+                            position: position, id: validated.id, outcome: outcome,
+                            messages: outcome == .older ? ["a newer version (by modified) is stored; ignored"] : notes))
+                    }
                 }
+                return items
             }
-            return items
         }
+        return items
     }
 
     /// Upserts one validated record and matches it. Returns what happened.
     static func upsertAdvisory(
-        _ db: Database, _ validated: ValidatedOSVRecord, encoder: JSONEncoder, now: String
+        _ db: Database, _ validated: ValidatedOSVRecord, encoder: JSONEncoder, now: String, cache: PreparedAdvisoryCache
     ) throws -> AdvisoryIntakeItem.Outcome {
         let record = validated.record
         let existing = try Row.fetchOne(
@@ -118,6 +127,7 @@ extension AppDatabase {
 
         let vulnerabilityId = try regroup(db, around: record.id)
         let prepared = prepare(id: advisoryId, record: record, severityLevel: severity.level.rawValue, vulnerabilityId: vulnerabilityId)
+        cache.store(id: advisoryId, updatedAt: now, matcher: prepared.matcher, scheme: prepared.scheme)
         let desired = decide(try candidates(db, advisoryId: advisoryId), [prepared])
         try reconcileFindings(db, scope: .advisory(advisoryId), desired: desired, now: now)
         return existing == nil ? .created : .updated

@@ -114,21 +114,43 @@ extension AppDatabase {
         return result
     }
 
-    /// Advisories sharing a key with any component of `imageId`, prepared.
-    static func candidateAdvisories(_ db: Database, imageId: Int64) throws -> [PreparedAdvisory] {
+    /// Advisories sharing a key with any component of `imageId`, prepared: parsed records come from `cache` when
+    /// their `updatedAt` is unchanged; only the others are read and decoded, in one query.
+    static func candidateAdvisories(_ db: Database, imageId: Int64, cache: PreparedAdvisoryCache) throws -> [PreparedAdvisory] {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT a.id, a.record, a.severityLevel, a.vulnerabilityId FROM advisory a
+                SELECT a.id, a.updatedAt, a.severityLevel, a.vulnerabilityId FROM advisory a
                 WHERE a.id IN (SELECT ak.advisoryId FROM component c JOIN componentKey ck ON ck.componentId = c.id
                                JOIN advisoryKey ak ON ak.matchKey = ck.matchKey WHERE c.imageId = ?)
                   AND a.withdrawn IS NULL
                 """,
             arguments: [imageId])
-        return try rows.map { row in
-            let record = try JSONDecoder().decode(OSVRecord.self, from: Data((row[1] as String).utf8))
-            return prepare(id: row[0], record: record, severityLevel: row[2], vulnerabilityId: row[3])
+        var prepared: [PreparedAdvisory] = []
+        var missing: [Int64: Row] = [:]
+        for row in rows {
+            let id: Int64 = row[0]
+            if let matcher = cache.matcher(id: id, updatedAt: row[1]) {
+                prepared.append(PreparedAdvisory(id: id, matcher: matcher.matcher, scheme: matcher.scheme, severityLevel: row[2], vulnerabilityId: row[3]))
+            } else {
+                missing[id] = row
+            }
         }
+        if !missing.isEmpty {
+            let records = try Row.fetchCursor(
+                db, sql: "SELECT id, record FROM advisory WHERE id IN (SELECT value FROM json_each(?))",
+                arguments: [jsonArray(Array(missing.keys))])
+            let decoder = JSONDecoder()
+            while let record = try records.next() {
+                let id: Int64 = record[0]
+                guard let row = missing[id] else { continue }
+                let decoded = try decoder.decode(OSVRecord.self, from: Data((record[1] as String).utf8))
+                let advisory = prepare(id: id, record: decoded, severityLevel: row[2], vulnerabilityId: row[3])
+                cache.store(id: id, updatedAt: row[1], matcher: advisory.matcher, scheme: advisory.scheme)
+                prepared.append(advisory)
+            }
+        }
+        return prepared
     }
 
     static func prepare(id: Int64, record: OSVRecord, severityLevel: String, vulnerabilityId: String) -> PreparedAdvisory {
@@ -212,9 +234,9 @@ extension AppDatabase {
     }
 
     /// Matches every component of `imageId` against every stored advisory and reconciles its findings.
-    static func matchImage(_ db: Database, imageId: Int64, now: String) throws {
+    static func matchImage(_ db: Database, imageId: Int64, now: String, cache: PreparedAdvisoryCache) throws {
         let candidates = try candidates(db, imageId: imageId)
-        let advisories = try candidateAdvisories(db, imageId: imageId)
+        let advisories = try candidateAdvisories(db, imageId: imageId, cache: cache)
         try reconcileFindings(db, scope: .image(imageId), desired: decide(candidates, advisories), now: now)
     }
 }

@@ -77,6 +77,7 @@ extension AppDatabase {
         let now = timestamp
         let countsJSON = try Self.json(counts)
         let skippedJSON = try Self.json(skipped.map { ["path": $0.path, "reference": $0.reference ?? "", "reason": $0.reason] })
+        let cache = preparedAdvisories
         return try await pool.write { db in
             let (imageId, _) = try Self.upsertImage(db, registration, now: now)
             var result = ScanIngestResult(
@@ -123,7 +124,7 @@ extension AppDatabase {
                 try Self.insertComponents(db, normalized.components, imageId: imageId, scanId: scanId, skipExisting: true)
             }
             if result.replacedComponents || document.coverage == .findingsOnly {
-                try Self.matchImage(db, imageId: imageId, now: now)
+                try Self.matchImage(db, imageId: imageId, now: now, cache: cache)
             }
             if !document.verdicts.isEmpty || document.format == .trivy || document.format == .grype {
                 if !isOlder {
