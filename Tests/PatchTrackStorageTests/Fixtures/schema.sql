@@ -190,7 +190,6 @@ CREATE INDEX advisoryAlias_on_alias ON advisoryAlias(alias);
 CREATE INDEX advisoryKey_on_advisoryId ON advisoryKey(advisoryId);
 CREATE INDEX advisory_on_vulnerabilityId ON advisory(vulnerabilityId);
 CREATE INDEX componentKey_on_componentId ON componentKey(componentId);
-CREATE INDEX component_on_ecosystem_name ON component(ecosystem, name);
 CREATE INDEX component_on_imageId ON component(imageId, id);
 CREATE INDEX component_on_purlBase ON component(purlBase, version);
 CREATE INDEX finding_on_advisoryId ON finding(advisoryId);
