@@ -127,10 +127,12 @@ extension AppDatabase {
                 """,
             arguments: [imageId])
         var prepared: [PreparedAdvisory] = []
+        prepared.reserveCapacity(rows.count)
         var missing: [Int64: Row] = [:]
+        let cached = cache.matchers(rows.map { ($0[0], $0[1]) })
         for row in rows {
             let id: Int64 = row[0]
-            if let matcher = cache.matcher(id: id, updatedAt: row[1]) {
+            if let matcher = cached[id] {
                 prepared.append(PreparedAdvisory(id: id, matcher: matcher.matcher, scheme: matcher.scheme, severityLevel: row[2], vulnerabilityId: row[3]))
             } else {
                 missing[id] = row
@@ -235,8 +237,9 @@ extension AppDatabase {
 
     /// Matches every component of `imageId` against every stored advisory and reconciles its findings.
     static func matchImage(_ db: Database, imageId: Int64, now: String, cache: PreparedAdvisoryCache) throws {
-        let candidates = try candidates(db, imageId: imageId)
         let advisories = try candidateAdvisories(db, imageId: imageId, cache: cache)
+        // No advisory shares a key with the image: nothing to decide, only findings to resolve.
+        let candidates = advisories.isEmpty ? [] : try candidates(db, imageId: imageId)
         try reconcileFindings(db, scope: .image(imageId), desired: decide(candidates, advisories), now: now)
     }
 }

@@ -215,16 +215,23 @@ extension AppDatabase {
                 INSERT INTO component (imageId, scanId, purl, purlBase, ecosystem, release, name, version, sourceName,
                     sourceVersion, layerDigest, layerDiffId)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                RETURNING id
                 """)
         var keys: [(componentId: Int64, keys: [MatchKey])] = []
         keys.reserveCapacity(components.count)
         for component in components {
-            let id = try Int64.fetchOne(statement, arguments: [
-                imageId, scanId, component.purl.description, Self.purlBase(component.purl),
+            let purl = component.purl.description
+            let arguments: StatementArguments = [
+                imageId, scanId, purl, Self.purlBase(canonical: purl),
                 Self.ecosystemName(component.ecosystem), component.release.release, component.name, component.version,
                 component.sourceName, component.sourceVersion, component.layer?.digest, component.layer?.diffID,
-            ])
+            ]
+            let id: Int64?
+            if skipExisting {
+                id = try Int64.fetchOne(statement, arguments: arguments)
+            } else {
+                try statement.execute(arguments: arguments)
+                id = db.lastInsertedRowID
+            }
             if let id { keys.append((id, MatchKey.keys(for: component.ecosystemPackage))) }
         }
         try insertComponentKeys(db, keys)
@@ -244,6 +251,15 @@ extension AppDatabase {
                 verdict.severity, verdict.dataSource, verdict.layer?.digest,
             ])
         }
+    }
+
+    /// The base of a canonical purl string: everything before the version, qualifiers or subpath. In the canonical
+    /// form `@`, `?` and `#` inside type, namespace and name are percent-encoded, so the first one ends the base.
+    static func purlBase(canonical purl: String) -> String {
+        guard let end = purl.utf8.firstIndex(where: { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else {
+            return purl
+        }
+        return String(purl[..<end])
     }
 
     /// `pkg:type/namespace/name` without version, qualifiers or subpath, canonically encoded.

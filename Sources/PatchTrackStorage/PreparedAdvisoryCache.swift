@@ -27,6 +27,18 @@ final class PreparedAdvisoryCache: Sendable {
         }
     }
 
+    /// The parsed advisories among `wanted` (id, updatedAt), under one lock.
+    func matchers(_ wanted: [(id: Int64, updatedAt: String)]) -> [Int64: Entry] {
+        entries.withLock { entries in
+            var found: [Int64: Entry] = [:]
+            found.reserveCapacity(wanted.count)
+            for (id, updatedAt) in wanted {
+                if let entry = entries[id], entry.updatedAt == updatedAt { found[id] = entry }
+            }
+            return found
+        }
+    }
+
     /// Keeps a parsed advisory.
     func store(id: Int64, updatedAt: String, matcher: AdvisoryMatcher, scheme: VersionSchemeID?) {
         entries.withLock { entries in

@@ -26,9 +26,11 @@ public enum ComponentNormalizer {
     /// Normalises every package of `document`.
     public static func normalize(_ document: ScanDocument) -> Output {
         var output = Output(components: [], skipped: document.skipped)
+        output.components.reserveCapacity(document.packages.count)
         var firstPath: [PURL: String] = [:]
-        for package in document.packages {
-            switch component(for: package, operatingSystem: document.operatingSystem) {
+        let results = components(for: document.packages, operatingSystem: document.operatingSystem)
+        for (package, result) in zip(document.packages, results) {
+            switch result {
             case .success(let component):
                 if let earlier = firstPath[component.purl] {
                     output.skipped.append(ScanDocument.Skipped(
@@ -44,6 +46,26 @@ public enum ComponentNormalizer {
             }
         }
         return output
+    }
+
+    /// Every package normalised on its own, in document order; a large document is split over the cores (each
+    /// package's purl parsing is independent; duplicates are removed afterwards, in order).
+    static func components(
+        for packages: [ScanDocument.Package], operatingSystem: ScanDocument.OperatingSystem?
+    ) -> [Result<Component, Skip>] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, packages.count / 2_000)
+        guard workers > 1 else { return packages.map { component(for: $0, operatingSystem: operatingSystem) } }
+        var results = [Result<Component, Skip>](repeating: .failure(Skip(reason: "")), count: packages.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let output = buffer
+            let chunk = (packages.count + workers - 1) / workers
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in (worker * chunk)..<min(packages.count, (worker + 1) * chunk) {
+                    output[index] = component(for: packages[index], operatingSystem: operatingSystem)
+                }
+            }
+        }
+        return results
     }
 
     /// Why one package was left out.
