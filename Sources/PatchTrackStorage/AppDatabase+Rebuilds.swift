@@ -1,0 +1,264 @@
+import Foundation
+import GRDB
+import PatchTrackCore
+
+/// One stored rebuild request.
+public struct StoredRebuildRequest: Sendable, Equatable {
+    public var id: Int64
+    public var digest: String
+    public var reason: String
+    public var requestedBy: String
+    public var requestedAt: String
+}
+
+extension AppDatabase {
+    // MARK: - Plan input
+
+    /// Everything rebuild planning looks at, read in one snapshot with a handful of queries: the images that count
+    /// (each tracked tag's current digest, unless a build superseded it), every tag head, their open findings (with
+    /// VEX suppression and layer origin), open requests, the policy and the injected clock's time.
+    public func rebuildPlanInput() async throws -> RebuildPlanInput {
+        let now = now()
+        return try await pool.read { db in try Self.loadPlanInput(db, now: now) }
+    }
+
+    static func loadPlanInput(_ db: Database, now: Date) throws -> RebuildPlanInput {
+        // Tags: every head (for base tags), and the tags of each image in its own repository.
+        var tagHeads: [RepositoryTag: Digest] = [:]
+        var tagsByImage: [Int64: [(repository: String, tag: String)]] = [:]
+        let tagRows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT r.name AS repository, t.name AS tag, t.imageId, i.digest FROM tag t
+                JOIN repository r ON r.id = t.repositoryId JOIN image i ON i.id = t.imageId
+                """)
+        var repositoryNames: [String: RepositoryName] = [:]
+        func repositoryName(_ text: String) -> RepositoryName? {
+            if let known = repositoryNames[text] { return known }
+            guard let parsed = try? RepositoryName(parsing: text) else { return nil }
+            repositoryNames[text] = parsed
+            return parsed
+        }
+        while let row = try tagRows.next() {
+            let repository: String = row["repository"]
+            let tag: String = row["tag"]
+            tagsByImage[row["imageId"], default: []].append((repository, tag))
+            if let name = repositoryName(repository), let digest = try? Digest(parsing: row["digest"]) {
+                tagHeads[RepositoryTag(repository: name, tag: tag)] = digest
+            }
+        }
+
+        // Images that count, with their bases.
+        var images: [PlanImage] = []
+        var digestByImage: [Int64: Digest] = [:]
+        var baseDigestByImage: [Int64: String] = [:]
+        let imageRows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT i.id, i.digest, r.name AS repository, i.created, i.baseReference, i.baseRepository, i.baseDigest
+                FROM image i JOIN repository r ON r.id = i.repositoryId
+                WHERE i.id IN (SELECT imageId FROM tag)
+                  AND NOT EXISTS (SELECT 1 FROM supersession s WHERE s.imageId = i.id)
+                """)
+        while let row = try imageRows.next() {
+            let id: Int64 = row["id"]
+            guard let digest = try? Digest(parsing: row["digest"]), let repository = repositoryName(row["repository"]) else {
+                continue
+            }
+            let tags = (tagsByImage[id] ?? []).filter { $0.repository == repository.value }.map(\.tag)
+            let created = (row["created"] as String?).flatMap(Timestamp.parse)
+            let base = Self.baseReference(row, repositoryName: repositoryName)
+            images.append(PlanImage(digest: digest, repository: repository, tags: tags, created: created, base: base))
+            digestByImage[id] = digest
+            if let baseDigest: String = row["baseDigest"] { baseDigestByImage[id] = baseDigest }
+        }
+
+        let findings = try loadPlanFindings(db, digestByImage: digestByImage, baseDigestByImage: baseDigestByImage)
+
+        var requests: [Digest: [RebuildRequest]] = [:]
+        let requestRows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT q.imageId, q.requestedBy, q.reason, q.requestedAt FROM rebuildRequest q
+                WHERE q.closedAt IS NULL ORDER BY q.id
+                """)
+        while let row = try requestRows.next() {
+            guard let digest = digestByImage[row["imageId"]], let requestedAt = Timestamp.parse(row["requestedAt"]) else {
+                continue
+            }
+            requests[digest, default: []].append(
+                RebuildRequest(requestedBy: row["requestedBy"], reason: row["reason"], requestedAt: requestedAt))
+        }
+
+        let policy = try loadPolicy(db).rebuildPolicy
+        return RebuildPlanInput(
+            images: images, tagHeads: tagHeads, findings: findings, requests: requests, policy: policy, now: now)
+    }
+
+    /// The base as an image reference: repository and tag from the stored reference, digest from the stored digest.
+    private static func baseReference(_ row: Row, repositoryName: (String) -> RepositoryName?) -> ImageReference? {
+        let reference: String? = row["baseReference"]
+        let parsed = reference.flatMap { try? ImageReference(parsing: $0) }
+        let repositoryText: String? = row["baseRepository"]
+        guard let repository = repositoryText.flatMap(repositoryName) ?? parsed?.repository else { return nil }
+        let digest = (row["baseDigest"] as String?).flatMap { try? Digest(parsing: $0) } ?? parsed?.digest
+        return ImageReference(repository: repository, tag: parsed?.tag, digest: digest)
+    }
+
+    /// Open findings of the counted images, one per vulnerability and package (the most severe of the records that
+    /// found it), with VEX suppression from `findingStatement` and the layer origin from the base image's layers.
+    private static func loadPlanFindings(
+        _ db: Database, digestByImage: [Int64: Digest], baseDigestByImage: [Int64: String]
+    ) throws -> [Digest: [PlanFinding]] {
+        // The view costs a correlated subquery per finding; without any statement nothing is suppressed.
+        let anyStatement = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM vexStatement)") ?? false
+        let suppression =
+            anyStatement
+            ? """
+            coalesce((SELECT v.status IN ('not_affected', 'fixed') FROM findingStatement fs
+                      JOIN vexStatement v ON v.id = fs.statementId WHERE fs.findingId = f.id), 0)
+            """ : "0"
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT f.imageId, f.vulnerabilityId, f.packageName, f.installedVersion, f.fixedVersion, f.severityLevel,
+                    f.layerDigest, \(suppression) AS suppressed
+                FROM finding f
+                WHERE f.state = 'open' AND f.imageId IN (SELECT imageId FROM tag)
+                """)
+        struct Key: Hashable {
+            let imageId: Int64
+            let vulnerability: String
+            let package: String
+            let installedVersion: String
+        }
+        var merged: [Key: (finding: PlanFinding, layerDigest: String?)] = [:]
+        var order: [Key] = []
+        while let row = try rows.next() {
+            let imageId: Int64 = row["imageId"]
+            guard digestByImage[imageId] != nil else { continue }
+            let finding = PlanFinding(
+                advisoryID: row["vulnerabilityId"], package: row["packageName"], installedVersion: row["installedVersion"],
+                fixedVersion: row["fixedVersion"], severity: PlanSeverity(rawValue: row["severityLevel"]) ?? .unknown,
+                suppressedByVEX: row["suppressed"])
+            let key = Key(imageId: imageId, vulnerability: finding.advisoryID, package: finding.package, installedVersion: finding.installedVersion)
+            if let existing = merged[key] {
+                var best = existing.finding
+                best.severity = max(best.severity, finding.severity)
+                best.fixedVersion = best.fixedVersion ?? finding.fixedVersion
+                best.suppressedByVEX = best.suppressedByVEX && finding.suppressedByVEX
+                merged[key] = (best, existing.layerDigest ?? row["layerDigest"])
+            } else {
+                merged[key] = (finding, row["layerDigest"])
+                order.append(key)
+            }
+        }
+
+        // Layers of the bases of images whose findings name a layer.
+        let needingLayers = Set(order.compactMap { merged[$0]?.layerDigest == nil ? nil : $0.imageId })
+        let baseDigests = Set(needingLayers.compactMap { baseDigestByImage[$0] })
+        var baseLayers: [String: Set<String>] = [:]
+        if !baseDigests.isEmpty {
+            let layerRows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT DISTINCT i.digest, c.layerDigest FROM image i JOIN component c ON c.imageId = i.id
+                    WHERE i.digest IN (SELECT value FROM json_each(?)) AND c.layerDigest IS NOT NULL
+                    """,
+                arguments: [try json(Array(baseDigests).sorted())])
+            while let row = try layerRows.next() {
+                baseLayers[row["digest"], default: []].insert(row["layerDigest"])
+            }
+        }
+
+        var findings: [Digest: [PlanFinding]] = [:]
+        for key in order {
+            guard let (finding, layerDigest) = merged[key], let digest = digestByImage[key.imageId] else { continue }
+            var planned = finding
+            if let layerDigest, let base = baseDigestByImage[key.imageId], let layers = baseLayers[base] {
+                planned.layerOrigin = layers.contains(layerDigest) ? .base : .image
+            }
+            findings[digest, default: []].append(planned)
+        }
+        return findings
+    }
+
+    // MARK: - Requests
+
+    /// Records a request to rebuild the image with `digest`; nil when the image is not tracked.
+    public func requestRebuild(digest: String, reason: String, by token: TokenInfo) async throws -> StoredRebuildRequest? {
+        let now = timestamp
+        return try await pool.write { db in
+            guard let imageId = try Int64.fetchOne(db, sql: "SELECT id FROM image WHERE digest = ?", arguments: [digest]) else {
+                return nil
+            }
+            try db.execute(
+                literal: """
+                    INSERT INTO rebuildRequest (imageId, reason, tokenId, requestedBy, requestedAt)
+                    VALUES (\(imageId), \(reason), \(token.id), \(token.name), \(now))
+                    """)
+            return StoredRebuildRequest(id: db.lastInsertedRowID, digest: digest, reason: reason, requestedBy: token.name, requestedAt: now)
+        }
+    }
+
+    // MARK: - Lineage
+
+    /// Sets the base of the image with `digest` (registering the base image when new); throws
+    /// `PlanningError.lineageCycle` when the base would make the lineage loop, `StorageError.notFound` when the image
+    /// is not tracked.
+    public func setBase(digest: String, base: ImageReference) async throws -> StoredImage {
+        let now = timestamp
+        return try await pool.write { db in
+            guard let imageId = try Int64.fetchOne(db, sql: "SELECT id FROM image WHERE digest = ?", arguments: [digest]) else {
+                throw StorageError.notFound("image \(digest)")
+            }
+            if let baseDigest = base.digest {
+                let baseRepositoryId = try Self.repositoryID(db, name: base.repository.value, now: now)
+                try db.execute(
+                    literal: """
+                        INSERT INTO image (digest, repositoryId, labels, firstSeen, lastSeen)
+                        VALUES (\(baseDigest.value), \(baseRepositoryId), '{}', \(now), \(now))
+                        ON CONFLICT (digest) DO NOTHING
+                        """)
+            }
+            try db.execute(
+                literal: """
+                    UPDATE image SET baseReference = \(base.description), baseRepository = \(base.repository.value),
+                        baseDigest = \(base.digest?.value), lastSeen = \(now)
+                    WHERE id = \(imageId)
+                    """)
+            try Self.checkLineage(db, from: digest)
+            return try Self.storedImages(db, ids: [imageId])[0]
+        }
+    }
+
+    /// Follows the lineage from `digest` as planning does (the base tag's current digest when known, else the base
+    /// digest) and throws `PlanningError.lineageCycle` when it comes back to an image already on the walk.
+    static func checkLineage(_ db: Database, from digest: String) throws {
+        let baseStatement = try db.cachedStatement(sql: "SELECT baseReference, baseDigest FROM image WHERE digest = ?")
+        let headStatement = try db.cachedStatement(
+            sql: """
+                SELECT i.digest FROM tag t JOIN repository r ON r.id = t.repositoryId JOIN image i ON i.id = t.imageId
+                WHERE r.name = ? AND t.name = ?
+                """)
+        var walk: [String] = []
+        var current: String? = digest
+        while let node = current, walk.count < 100_000 {
+            if let index = walk.firstIndex(of: node) {
+                let loop = Array(walk[index...]).compactMap { try? Digest(parsing: $0) }
+                let smallest = loop.indices.min { loop[$0] < loop[$1] } ?? 0
+                throw PlanningError.lineageCycle(Array(loop[smallest...] + loop[..<smallest]))
+            }
+            walk.append(node)
+            guard let row = try Row.fetchOne(baseStatement, arguments: [node]) else { return }
+            let reference = (row["baseReference"] as String?).flatMap { try? ImageReference(parsing: $0) }
+            var next: String? = row["baseDigest"]
+            if let reference, let tag = reference.tag,
+                let head = try String.fetchOne(headStatement, arguments: [reference.repository.value, tag])
+            {
+                next = head
+            }
+            current = next
+        }
+    }
+}
