@@ -28,12 +28,16 @@ public func buildRouter(configuration: ServerConfiguration, database: AppDatabas
     endpoints += ImagesController(database: database, limits: limits).endpoints
     endpoints += RepositoriesController(database: database).endpoints
     endpoints += ScansController(database: database, limits: limits).endpoints
+    endpoints += PolicyController(database: database, limits: limits).endpoints
+    endpoints += RebuildsController(database: database, limits: limits).endpoints
+    endpoints += BuildsController(database: database, limits: limits).endpoints
 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware(routes: RouteTable(endpoints)))
     for endpoint in endpoints {
-        router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
+        router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { request, context in
+            if endpoint.needsFullMatch, !endpoint.matches(request.uri.path) { throw HTTPError(.notFound) }
             var context = context
             if let role = endpoint.role {
                 context.token = try await authenticator.require(role, for: request)
