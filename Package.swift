@@ -68,6 +68,8 @@ let package = Package(
             dependencies: [
                 "PatchTrackHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // Seeds rows that other features' routes produce (advisories, findings, VEX statements).
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ]

@@ -22,12 +22,18 @@ extension AppDatabase {
     public func contentFingerprint() throws -> String {
         try pool.read { db in
             var hasher = SHA256()
-            let tables = try String.fetchAll(
+            let tables = try Row.fetchAll(
                 db,
-                sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-            for table in tables {
+                sql: """
+                    SELECT name, sql LIKE '%WITHOUT ROWID%' AS withoutRowid FROM sqlite_master
+                    WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name
+                    """)
+            for tableRow in tables {
+                let table: String = tableRow["name"]
                 hasher.update(data: Data(table.utf8))
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(quoted: table) ORDER BY rowid")
+                // WITHOUT ROWID tables (advisoryKey, componentKey) have no rowid: order them by their primary key.
+                let order = (tableRow["withoutRowid"] as Bool) ? "1, 2" : "rowid"
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(quoted: table) ORDER BY \(order)")
                 for row in rows {
                     hasher.update(data: Data(row.description.utf8))
                 }
