@@ -32,7 +32,7 @@ struct BuildsController {
             }
         }
         var status: BuildStatus?
-        if let text = query["status"], !text.isEmpty {
+        if let text = query["status"] {
             guard let parsed = BuildStatus(rawValue: String(text)) else {
                 throw ProblemDetails.badParameter("status", "must be one of started, succeeded, failed")
             }

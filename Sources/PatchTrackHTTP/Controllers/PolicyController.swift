@@ -12,6 +12,7 @@ struct PolicyController {
         [
             Endpoint(.get, "/v1/policy", role: .admin, handler: show),
             Endpoint(.put, "/v1/policy", role: .admin, handler: update),
+            Endpoint(.get, "/v1/repositories/**/policy", role: .admin, handler: showRepository),
             Endpoint(.put, "/v1/repositories/**/policy", role: .admin, handler: updateRepository),
         ]
     }
@@ -26,20 +27,32 @@ struct PolicyController {
         return try JSONResponse.make(PolicyResponse(policy: policy))
     }
 
+    @Sendable func showRepository(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try Self.repositoryName(request, context)
+        let policy = try await database.policy()
+        let stored = policy.overrides.first { $0.repository == name.value }
+        return try JSONResponse.make(
+            RepositoryPolicyResponse(repository: name.value, stored: stored, effective: policy.rebuildPolicy.rules(for: name)))
+    }
+
     @Sendable func updateRepository(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try Self.repositoryName(request, context)
+        let override = try await request.decodeJSON(RepositoryPolicyRequest.self, limits: limits).override()
+        let stored = try await database.setRepositoryPolicy(repository: name.value, override: override, by: try context.requireToken())
+        let policy = try await database.policy().rebuildPolicy
+        return try JSONResponse.make(RepositoryPolicyResponse(repository: name.value, stored: stored, effective: policy.rules(for: name)))
+    }
+
+    /// The repository named by the path before `/policy`; 400 when it is not a repository name.
+    private static func repositoryName(_ request: Request, _ context: AppRequestContext) throws -> RepositoryName {
         let text = request.catchAll(context, droppingLast: 1)
-        let name: RepositoryName
         do {
-            name = try RepositoryName(parsing: text)
+            return try RepositoryName(parsing: text)
         } catch {
             throw ProblemDetails(
                 .badRequest, status: .badRequest, detail: "repository name \(text): \(error.reason)",
                 errors: [.init(field: "name", message: error.reason)])
         }
-        let override = try await request.decodeJSON(RepositoryPolicyRequest.self, limits: limits).override()
-        let stored = try await database.setRepositoryPolicy(repository: name.value, override: override, by: try context.requireToken())
-        let policy = try await database.policy().rebuildPolicy
-        return try JSONResponse.make(RepositoryPolicyResponse(stored: stored, effective: policy.rules(for: name)))
     }
 }
 

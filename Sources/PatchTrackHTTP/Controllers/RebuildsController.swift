@@ -62,7 +62,7 @@ struct RebuildsController {
         let digest = try? Digest(parsing: body.digest)
         if digest == nil { errors.append(.init(field: "digest", message: "must be 'sha256:' followed by 64 lowercase hex digits")) }
         let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        if reason.isEmpty || reason.count > 2000 {
+        if reason.isEmpty || reason.unicodeScalars.count > 2000 {
             errors.append(.init(field: "reason", message: "must be 1 to 2000 characters, not only spaces"))
         }
         guard errors.isEmpty, let digest else { throw ProblemDetails.validation(errors) }
@@ -121,20 +121,20 @@ struct RebuildsController {
                 throw ProblemDetails.badParameter("repository", error.reason)
             }
         }
-        if let text = query["reason"].map(String.init), !text.isEmpty {
+        if let text = query["reason"].map(String.init) {
             guard let code = RebuildReasonCode(rawValue: text) else {
                 throw ProblemDetails.badParameter(
                     "reason", "must be one of " + RebuildReasonCode.allCases.map(\.rawValue).joined(separator: ", "))
             }
             filter.reason = code
         }
-        if let text = query["min_severity"].map(String.init), !text.isEmpty {
+        if let text = query["min_severity"].map(String.init) {
             guard let severity = PlanSeverity(rawValue: text) else {
                 throw ProblemDetails.badParameter("min_severity", "must be one of unknown, low, medium, high, critical")
             }
             filter.minimumSeverity = severity
         }
-        if let text = query["wave"].map(String.init), !text.isEmpty {
+        if let text = query["wave"].map(String.init) {
             guard let wave = Int(text), wave >= 1 else { throw ProblemDetails.badParameter("wave", "must be an integer from 1") }
             filter.wave = wave
         }

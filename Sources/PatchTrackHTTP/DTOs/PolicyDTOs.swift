@@ -185,7 +185,9 @@ struct RulesResponse: Encodable {
 /// One repository's override: the rules it sets (inherited ones absent; a removed maximum age is null) and the
 /// rules in effect.
 struct RepositoryPolicyResponse: Encodable {
-    let stored: StoredRepositoryPolicy
+    let repository: String
+    /// nil when the repository has no override.
+    let stored: StoredRepositoryPolicy?
     let effective: RebuildRules
 
     enum CodingKeys: String, CodingKey {
@@ -199,14 +201,15 @@ struct RepositoryPolicyResponse: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(repository, forKey: .repository)
+        try container.encode(RulesResponse(effective), forKey: .effective)
+        guard let stored else { return }
         let override = stored.override
-        try container.encode(stored.repository, forKey: .repository)
         try container.encodeIfPresent(override.minimumSeverity?.rawValue, forKey: .minSeverity)
         try container.encodeIfPresent(override.requireFix, forKey: .requireFix)
         if let maximumAgeDays = override.maximumAgeDays { try container.encode(maximumAgeDays, forKey: .maxAgeDays) }
         try container.encodeIfPresent(override.trustedBasePatterns?.map(\.text), forKey: .trustedBaseRepositories)
         try container.encode(stored.updatedAt, forKey: .updatedAt)
-        try container.encode(RulesResponse(effective), forKey: .effective)
     }
 }
 
@@ -236,7 +239,7 @@ struct PolicyResponse: Encodable {
         let rebuildPolicy = policy.rebuildPolicy
         let repositories = policy.overrides.map { stored in
             RepositoryPolicyResponse(
-                stored: stored,
+                repository: stored.repository, stored: stored,
                 effective: (try? RepositoryName(parsing: stored.repository)).map(rebuildPolicy.rules(for:)) ?? policy.defaults.rules)
         }
         try container.encode(repositories, forKey: .repositories)
