@@ -62,7 +62,11 @@ let package = Package(
         .executableTarget(name: "EmbedTextFilesTool"),
         .plugin(name: "EmbedTextFiles", capability: .buildTool(), dependencies: ["EmbedTextFilesTool"]),
         .testTarget(name: "PatchTrackCoreTests", dependencies: ["PatchTrackCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PatchTrackStorageTests", dependencies: ["PatchTrackStorage"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PatchTrackStorageTests",
+            dependencies: ["PatchTrackStorage", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "PatchTrackHTTPTests",
             dependencies: [
