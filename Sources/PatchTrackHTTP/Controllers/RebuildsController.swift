@@ -24,10 +24,9 @@ struct RebuildsController {
         if CSV.isRequested(request) {
             return CSV.response(header: RebuildPlanEntryResponse.csvHeader, rows: entries.map(RebuildPlanEntryResponse.csvRow))
         }
-        return try JSONResponse.make(
-            RebuildPlanResponse(
-                generatedAt: Timestamp.format(input.now), waveCount: plan.waveCount, total: entries.count,
-                items: entries.map(RebuildPlanEntryResponse.init)))
+        var json = RebuildPlanJSON(capacity: 1024 + entries.count * 1024)
+        json.writePlan(generatedAt: Timestamp.format(input.now), waveCount: plan.waveCount, entries: entries)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: json.buffer))
     }
 
     @Sendable func explain(_ request: Request, context: AppRequestContext) async throws -> Response {
