@@ -90,7 +90,19 @@ extension AppDatabase {
                 imageId = try Self.builtImage(db, digest: digest, repositoryId: repositoryId, replacesId: replacesId, now: now)
             }
             if imageId != nil, imageId == replacesId {
-                throw StorageError.invalid(field: "digest", message: "is the digest the build replaces")
+                guard report.replaces == nil else {
+                    throw StorageError.invalid(field: "digest", message: "is the digest the build replaces")
+                }
+                // The tag already points to the new digest (its scan registered it with the tag first): the build
+                // replaces the digest the tag pointed to before that move.
+                replacesId = try Int64.fetchOne(
+                    db,
+                    literal: """
+                        SELECT h.previousImageId FROM tagHistory h JOIN tag t ON t.id = h.tagId
+                        WHERE t.repositoryId = \(repositoryId) AND t.name = \(report.tag) AND h.imageId = \(imageId)
+                        ORDER BY h.id DESC LIMIT 1
+                        """)
+                if replacesId == imageId { replacesId = nil }
             }
             let finishedAt: String? = report.status == .started ? nil : now
             let buildId: Int64

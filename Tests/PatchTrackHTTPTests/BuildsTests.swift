@@ -116,6 +116,28 @@ struct BuildsTests {
         }
     }
 
+    @Test("a success reported after the new digest took the tag replaces the digest the tag pointed to before")
+    func successAfterTagMoved() async throws {
+        let environment = try TestEnvironment()
+        defer { environment.remove() }
+        try await environment.withClient { client in
+            // given: CI registered (or scanned) the new digest with the tag before reporting the build
+            try await client.register(Self.app, tag: "latest", digest: digest("a"), token: environment.ingest)
+            try await client.register(Self.app, tag: "latest", digest: digest("b"), token: environment.ingest)
+
+            // when
+            let reply = try await client.send(
+                .post, "/v1/builds", token: environment.ingest,
+                body: #"{"repository":"\#(Self.app)","tag":"latest","status":"succeeded","digest":"\#(digest("b"))"}"#)
+
+            // then
+            #expect(reply.status == .created, "\(reply.text)")
+            #expect(reply.json["replaces"] as? String == digest("a"))
+            let old = try await client.send(.get, "/v1/images/\(digest("a"))", token: environment.read)
+            #expect(old.json["successor"] as? String == digest("b"))
+        }
+    }
+
     @Test("the new routes enforce their roles: 401 without a token, 403 with too low a role; 405 lists the methods")
     func roles() async throws {
         let environment = try TestEnvironment()
