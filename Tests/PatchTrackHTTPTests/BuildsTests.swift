@@ -113,6 +113,10 @@ struct BuildsTests {
             let secondPage = try await client.send(.get, "/v1/builds?limit=1&cursor=\(cursor)", token: environment.read)
             #expect((secondPage.json["items"] as? [[String: Any]])?.first?["repository"] as? String == Self.app)
             #expect(secondPage.json["next_cursor"] is NSNull)
+            let csv = try await client.send(.get, "/v1/builds?status=failed", token: environment.read, headers: [.accept: "text/csv"])
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.text.split(separator: "\r\n").count == 2)
+            #expect(csv.text.contains(",failed,") && csv.text.hasSuffix(",tests failed\r\n"))
         }
     }
 

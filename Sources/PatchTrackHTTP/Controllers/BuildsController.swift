@@ -40,6 +40,11 @@ struct BuildsController {
         }
         let result = try await database.builds(repository: repository, status: status, before: try page.integerCursor(), limit: page.limit)
         let next = PageRequest.encode(result.nextCursor.map(String.init))
+        if CSV.isRequested(request) {
+            return CSV.response(
+                header: BuildResponse.csvHeader, rows: result.items.map(BuildResponse.csvRow),
+                headers: PageRequest.linkHeader(request, nextCursor: next))
+        }
         return try JSONResponse.make(
             BuildListResponse(items: result.items.map(BuildResponse.init), nextCursor: next),
             headers: PageRequest.linkHeader(request, nextCursor: next))

@@ -98,6 +98,22 @@ struct BuildResponse: Encodable {
     }
 }
 
+extension BuildResponse {
+    /// The CSV columns, one row per build.
+    static let csvHeader = [
+        "id", "repository", "tag", "status", "digest", "replaces", "started_at", "finished_at", "reported_by",
+        "fixed_in_successor", "still_present", "url", "message",
+    ]
+
+    static func csvRow(_ build: StoredBuild) -> [String?] {
+        [
+            String(build.id), build.repository, build.tag, build.status.rawValue, build.digest, build.replaces,
+            build.startedAt, build.finishedAt, build.reportedBy, build.fixedInSuccessor.map(String.init),
+            build.stillPresent.map(String.init), build.url, build.message,
+        ]
+    }
+}
+
 /// A page of builds.
 struct BuildListResponse: Encodable {
     let items: [BuildResponse]
