@@ -1,9 +1,6 @@
 -- 0003: advisories (OSV records), their aliases and match keys, each component's match keys, the findings that
 -- matching produces, and VEX statements.
 
--- The OSV ecosystem with release (`Debian:12`, `Alpine:v3.19`) a component belongs to, to rebuild its match view.
-ALTER TABLE component ADD COLUMN ecosystemRelease TEXT;
-
 CREATE TABLE advisory (
     id INTEGER PRIMARY KEY,
     osvId TEXT NOT NULL UNIQUE,
@@ -69,6 +66,7 @@ CREATE TABLE finding (
     UNIQUE (imageId, purl, advisoryId)
 );
 CREATE INDEX finding_on_advisoryId ON finding(advisoryId);
+CREATE INDEX finding_on_componentId ON finding(componentId);
 CREATE INDEX finding_on_vulnerabilityId ON finding(vulnerabilityId);
 CREATE INDEX finding_on_state_severity ON finding(state, severityLevel);
 

@@ -28,6 +28,9 @@ public func buildRouter(configuration: ServerConfiguration, database: AppDatabas
     endpoints += ImagesController(database: database, limits: limits).endpoints
     endpoints += RepositoriesController(database: database).endpoints
     endpoints += ScansController(database: database, limits: limits).endpoints
+    endpoints += AdvisoriesController(database: database, limits: limits).endpoints
+    endpoints += VEXController(database: database, limits: limits).endpoints
+    endpoints += FindingsController(database: database).endpoints
     endpoints += PolicyController(database: database, limits: limits).endpoints
     endpoints += RebuildsController(database: database, limits: limits).endpoints
     endpoints += BuildsController(database: database, limits: limits).endpoints

@@ -22,20 +22,15 @@ extension AppDatabase {
     public func contentFingerprint() throws -> String {
         try pool.read { db in
             var hasher = SHA256()
-            let tables = try Row.fetchAll(
+            let tables = try String.fetchAll(
                 db,
-                sql: """
-                    SELECT name, sql LIKE '%WITHOUT ROWID%' AS withoutRowid FROM sqlite_master
-                    WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name
-                    """)
-            for tableRow in tables {
-                let table: String = tableRow["name"]
+                sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            for table in tables {
                 hasher.update(data: Data(table.utf8))
-                // WITHOUT ROWID tables (advisoryKey, componentKey) have no rowid: order them by their primary key.
-                let order = (tableRow["withoutRowid"] as Bool) ? "1, 2" : "rowid"
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(quoted: table) ORDER BY \(order)")
+                // Sorted in Swift: WITHOUT ROWID tables have no rowid to order by.
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(quoted: table)").map(\.description).sorted()
                 for row in rows {
-                    hasher.update(data: Data(row.description.utf8))
+                    hasher.update(data: Data(row.utf8))
                 }
             }
             return hasher.finalize().map { String(format: "%02x", $0) }.joined()

@@ -77,6 +77,7 @@ extension AppDatabase {
         let now = timestamp
         let countsJSON = try Self.json(counts)
         let skippedJSON = try Self.json(skipped.map { ["path": $0.path, "reference": $0.reference ?? "", "reason": $0.reason] })
+        let cache = preparedAdvisories
         return try await pool.write { db in
             let (imageId, _) = try Self.upsertImage(db, registration, now: now)
             var result = ScanIngestResult(
@@ -121,6 +122,9 @@ extension AppDatabase {
             } else if document.coverage == .findingsOnly {
                 // Grype lists only vulnerable packages: add those not yet known, keep the rest of the set.
                 try Self.insertComponents(db, normalized.components, imageId: imageId, scanId: scanId, skipExisting: true)
+            }
+            if result.replacedComponents || document.coverage == .findingsOnly {
+                try Self.matchImage(db, imageId: imageId, now: now, cache: cache)
             }
             if !document.verdicts.isEmpty || document.format == .trivy || document.format == .grype {
                 if !isOlder {
@@ -209,19 +213,25 @@ extension AppDatabase {
                     sourceVersion, layerDigest, layerDiffId)
                 SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
                 WHERE NOT EXISTS (SELECT 1 FROM component WHERE imageId = ?1 AND purl = ?3)
+                RETURNING id
                 """
                 : """
                 INSERT INTO component (imageId, scanId, purl, purlBase, ecosystem, release, name, version, sourceName,
                     sourceVersion, layerDigest, layerDiffId)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                RETURNING id
                 """)
+        var keys: [(componentId: Int64, keys: [MatchKey])] = []
+        keys.reserveCapacity(components.count)
         for component in components {
-            try statement.execute(arguments: [
+            let id = try Int64.fetchOne(statement, arguments: [
                 imageId, scanId, component.purl.description, Self.purlBase(component.purl),
                 Self.ecosystemName(component.ecosystem), component.release.release, component.name, component.version,
                 component.sourceName, component.sourceVersion, component.layer?.digest, component.layer?.diffID,
             ])
+            if let id { keys.append((id, MatchKey.keys(for: component.ecosystemPackage))) }
         }
+        try insertComponentKeys(db, keys)
     }
 
     static func insertVerdicts(_ db: Database, _ verdicts: [ScanDocument.Verdict], imageId: Int64, scanId: Int64) throws {
@@ -244,11 +254,6 @@ extension AppDatabase {
     public static func purlBase(_ purl: PURL) -> String {
         (try? PURL(type: purl.type, namespace: purl.namespace, name: purl.name, version: nil, qualifiers: [:], subpath: nil))?.description
             ?? purl.description
-    }
-
-    /// The stored ecosystem name: the OSV name without release, or `unsupported:<name>`.
-    static func ecosystemName(_ ecosystem: Ecosystem) -> String {
-        ecosystem.isSupported ? (ecosystem.osvName ?? "unsupported") : "unsupported:\(ecosystem.osvName ?? "")"
     }
 
     static func storedComponent(_ row: Row) -> StoredComponent {

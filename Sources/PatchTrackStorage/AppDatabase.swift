@@ -11,6 +11,8 @@ public struct AppDatabase: Sendable {
     let pool: DatabasePool
     /// The clock, injected so tests can fix time.
     let now: @Sendable () -> Date
+    /// Advisories parsed for matching, kept across requests (this process is the only writer).
+    let preparedAdvisories = PreparedAdvisoryCache()
 
     /// Opens (creating when missing) the database at `path` and applies pending migrations when `migrate` is true.
     public init(path: String, migrate: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) throws {
@@ -20,6 +22,10 @@ public struct AppDatabase: Sendable {
         configuration.prepareDatabase { db in
             // WAL is set by DatabasePool; NORMAL sync is durable across application crashes in WAL mode.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Matching walks indexes over millions of rows: read pages through a memory map instead of one pread
+            // each, and keep more of them cached per connection.
+            try db.execute(sql: "PRAGMA mmap_size = 4294967296")
+            try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

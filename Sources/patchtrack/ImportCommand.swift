@@ -8,7 +8,7 @@ import PatchTrackStorage
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import documents into the database without the HTTP API.",
-        subcommands: [Scan.self])
+        subcommands: [Scan.self, OSV.self])
 
     /// `patchtrack import scan FILE... [--image REF]`.
     struct Scan: AsyncParsableCommand {
@@ -54,6 +54,69 @@ struct ImportCommand: AsyncParsableCommand {
             }
             try appDatabase.close()
             if failures > 0 { throw ExitCode(1) }
+        }
+    }
+
+    /// `patchtrack import osv PATH...`: OSV records from files (a record or an array), folders (every `.json` below)
+    /// or zip archives (osv.dev's `all.zip`), each matched against every stored component.
+    struct OSV: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import OSV advisories from files, folders or zip archives.")
+
+        @Argument(help: "Files, folders or zip archives.")
+        var paths: [String]
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let appDatabase = try AppDatabase(path: database.path)
+            var totals: [AdvisoryIntakeItem.Outcome: Int] = [:]
+            for path in paths {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                    throw ValidationError("\(path) does not exist")
+                }
+                let batches: [[(position: String, entry: OSVIntake.Entry)]]
+                do {
+                    if isDirectory.boolValue {
+                        batches = try Self.folderBatches(path)
+                    } else {
+                        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                        let entries = OSVBundle.isZip(data) ? try OSVBundle.entries(zip: data) : try OSVBundle.entries(json: data)
+                        batches = stride(from: 0, to: entries.count, by: 5_000).map { Array(entries[$0..<min($0 + 5_000, entries.count)]) }
+                    }
+                } catch let problem as ProblemDetails {
+                    throw ValidationError("\(path): \(problem.detail)")
+                }
+                for batch in batches {
+                    for item in try await appDatabase.ingestAdvisories(batch) {
+                        totals[item.outcome, default: 0] += 1
+                        if item.outcome == .rejected {
+                            FileHandle.standardError.write(Data("\(path) \(item.position): \(item.messages.joined(separator: "; "))\n".utf8))
+                        }
+                    }
+                }
+            }
+            try appDatabase.close()
+            let order: [AdvisoryIntakeItem.Outcome] = [.created, .updated, .unchanged, .older, .rejected]
+            print(order.map { "\($0.rawValue) \(totals[$0] ?? 0)" }.joined(separator: ", "))
+            let accepted = totals.filter { $0.key != .rejected }.values.reduce(0, +)
+            if accepted == 0 && (totals[.rejected] ?? 0) > 0 { throw ExitCode(1) }
+        }
+
+        /// Every `.json` file below `path`, read in batches of 5,000 records (one transaction each).
+        static func folderBatches(_ path: String) throws -> [[(position: String, entry: OSVIntake.Entry)]] {
+            let root = URL(fileURLWithPath: path)
+            let files = (FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? [])
+                .filter { $0.pathExtension.lowercased() == "json" }
+                .sorted { $0.path < $1.path }
+            var batches: [[(position: String, entry: OSVIntake.Entry)]] = [[]]
+            for file in files {
+                let relative = String(file.path.dropFirst(root.path.count + 1))
+                let entries = try OSVBundle.entries(json: try Data(contentsOf: file))
+                if batches[batches.count - 1].count >= 5_000 { batches.append([]) }
+                batches[batches.count - 1] += entries.map { ("\(relative)\($0.position == "0" ? "" : $0.position)", $0.entry) }
+            }
+            return batches
         }
     }
 }

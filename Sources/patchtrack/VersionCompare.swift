@@ -43,52 +43,67 @@ struct VersionCompare: ParsableCommand {
     }
 
     /// Streams answers in order: input is read in whatever blocks arrive, and the answers to every complete line of a
-    /// block are written before the next read blocks, so an interactive caller gets each answer at once.
+    /// block are written before the next read blocks, so an interactive caller gets each answer at once. Lines are
+    /// split on bytes (tab and newline are ASCII), not on Characters.
     private func runBatch() throws {
-        var schemes: [Substring: VersionSchemeID?] = [:]
-        var pending = Data()
-        var output = Data()
+        var schemes: [[UInt8]: VersionSchemeID?] = [:]
+        var pending: [UInt8] = []
+        var output: [UInt8] = []
+        output.reserveCapacity(1 << 16)
         let input = FileHandle.standardInput
         let stdout = FileHandle.standardOutput
-
-        func answer(_ line: Data) {
-            var text = String(decoding: line, as: UTF8.self)[...]
-            if text.hasSuffix("\r") { text = text.dropLast() }
-            let fields = text.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
-            var result = "ERR"
-            if fields.count == 3 {
-                let scheme: VersionSchemeID?
-                if let cached = schemes[fields[0]] {
-                    scheme = cached
-                } else {
-                    scheme = VersionCompare.scheme(named: String(fields[0]))
-                    schemes[fields[0]] = scheme
-                }
-                if let scheme, let order = try? scheme.compare(String(fields[1]), String(fields[2])) {
-                    result = String(order)
-                }
-            }
-            output.append(contentsOf: result.utf8)
-            output.append(UInt8(ascii: "\n"))
-        }
-
-        while true {
+        let answers: [Int: [UInt8]] = [-1: Array("-1\n".utf8), 0: Array("0\n".utf8), 1: Array("1\n".utf8)]
+        let error = Array("ERR\n".utf8)
+        var finished = false
+        while !finished {
             let block = input.availableData
-            if block.isEmpty { break }
-            pending.append(block)
-            var start = pending.startIndex
-            while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                answer(pending[start..<newline])
-                start = pending.index(after: newline)
+            if block.isEmpty {
+                finished = true
+                if pending.isEmpty { break }
+                pending.append(UInt8(ascii: "\n"))
+            } else {
+                pending.append(contentsOf: block)
             }
-            pending.removeSubrange(pending.startIndex..<start)
+            var lineStart = 0
+            pending.withUnsafeBufferPointer { bytes in
+                var index = 0
+                while index < bytes.count {
+                    guard bytes[index] == UInt8(ascii: "\n") else {
+                        index += 1
+                        continue
+                    }
+                    var lineEnd = index
+                    if lineEnd > lineStart && bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                    var result = error
+                    // ECOSYSTEM \t A \t B, where B may itself contain tabs (then the versions are invalid anyway).
+                    if let firstTab = bytes[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: "\t")),
+                        let secondTab = bytes[(firstTab + 1)..<lineEnd].firstIndex(of: UInt8(ascii: "\t"))
+                    {
+                        let name = Array(bytes[lineStart..<firstTab])
+                        let scheme: VersionSchemeID?
+                        if let cached = schemes[name] {
+                            scheme = cached
+                        } else {
+                            scheme = VersionCompare.scheme(named: String(decoding: name, as: UTF8.self))
+                            schemes[name] = scheme
+                        }
+                        if let scheme {
+                            let left = String(decoding: UnsafeBufferPointer(rebasing: bytes[(firstTab + 1)..<secondTab]), as: UTF8.self)
+                            let right = String(decoding: UnsafeBufferPointer(rebasing: bytes[(secondTab + 1)..<lineEnd]), as: UTF8.self)
+                            if let order = try? scheme.compare(left, right), let text = answers[order] { result = text }
+                        }
+                    }
+                    output.append(contentsOf: result)
+                    index += 1
+                    lineStart = index
+                }
+            }
+            pending.removeSubrange(0..<lineStart)
             if !output.isEmpty {
-                stdout.write(output)
+                stdout.write(Data(output))
                 output.removeAll(keepingCapacity: true)
             }
         }
-        if !pending.isEmpty { answer(pending) }
-        stdout.write(output)
     }
 
     /// The scheme for an oracle short name or an OSV ecosystem name; nil when unknown.

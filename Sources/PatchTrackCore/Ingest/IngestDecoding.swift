@@ -5,15 +5,24 @@ import Foundation
 /// whose JSON type differs between tool versions.
 enum IngestDecoding {
     /// Decodes `T` from `data`, reporting failures as ``IngestError`` with the decoder's field path.
+    /// The tree borrows `data`'s bytes for the duration of the decode (the decoded values copy what they keep).
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(IngestError) -> T {
-        let tree = try JSONTree(data)
-        do {
-            return try JSONTreeDecoder.decode(T.self, from: tree)
-        } catch let error as DecodingError {
-            throw ingestError(from: error)
-        } catch {
-            throw IngestError(kind: .invalidDocument, path: "", message: "\(error)")
+        let result: Result<T, IngestError> = data.withUnsafeBytes { raw in
+            let tree: JSONTree
+            do throws(IngestError) {
+                tree = try JSONTree(borrowing: raw)
+            } catch {
+                return .failure(error)
+            }
+            do {
+                return .success(try JSONTreeDecoder.decode(T.self, from: tree))
+            } catch let error as DecodingError {
+                return .failure(ingestError(from: error))
+            } catch {
+                return .failure(IngestError(kind: .invalidDocument, path: "", message: "\(error)"))
+            }
         }
+        return try result.get()
     }
 
     /// Renders a coding path as `Results[2].Packages[5].Name`.

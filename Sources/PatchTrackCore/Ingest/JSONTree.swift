@@ -32,26 +32,46 @@ final class JSONTree {
     /// The deepest nesting accepted.
     static let maximumDepth = 512
 
-    let bytes: UnsafeMutableRawBufferPointer
+    let bytes: UnsafeRawBufferPointer
+    /// The copy this tree owns, when it was made from `Data`; nil when it borrows its bytes.
+    private let owned: UnsafeMutableRawBufferPointer?
     let nodes: [Node]
 
-    /// Copies and validates `data`; throws ``IngestError`` (malformed JSON) with line, column and the enclosing path.
+    /// Scans a copy of `data`; the tree may outlive `data`.
     init(_ data: Data) throws(IngestError) {
-        bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 1)
-        data.copyBytes(to: bytes)
-        var scanner = Scanner(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<data.count]))
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 1)
+        data.copyBytes(to: copy)
+        let view = UnsafeRawBufferPointer(rebasing: copy[0..<data.count])
+        do {
+            nodes = try Self.scan(view)
+        } catch {
+            copy.deallocate()
+            throw error
+        }
+        bytes = view
+        owned = copy
+    }
+
+    /// Scans `bytes` in place, without a copy: a large posted document is not held twice. The caller keeps the
+    /// bytes alive and unchanged for as long as it uses the tree (see ``IngestDecoding``).
+    init(borrowing bytes: UnsafeRawBufferPointer) throws(IngestError) {
+        nodes = try Self.scan(bytes)
+        self.bytes = bytes
+        owned = nil
+    }
+
+    private static func scan(_ bytes: UnsafeRawBufferPointer) throws(IngestError) -> [Node] {
+        var scanner = Scanner(bytes: bytes)
         do {
             try scanner.scanDocument()
         } catch {
-            let failure = scanner.ingestError(error)
-            bytes.deallocate()
-            throw failure
+            throw scanner.ingestError(error)
         }
-        nodes = scanner.nodes
+        return scanner.nodes
     }
 
     deinit {
-        bytes.deallocate()
+        owned?.deallocate()
     }
 
     // MARK: - Reading nodes

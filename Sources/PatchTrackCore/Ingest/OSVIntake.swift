@@ -15,6 +15,13 @@ public enum OSVIntake {
         /// The validated record, or why it was rejected.
         public let outcome: Outcome
 
+        /// Creates an entry (a reader of containers, such as zip archives, reports unreadable files with it).
+        public init(index: Int, id: String?, outcome: Outcome) {
+            self.index = index
+            self.id = id
+            self.outcome = outcome
+        }
+
         /// The validated record, nil when rejected.
         public var record: ValidatedOSVRecord? {
             if case .accepted(let record) = outcome { return record }

@@ -82,7 +82,7 @@ public struct MatchKey: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     /// The ecosystem part of a key; nil for unsupported ecosystems.
-    static func keyName(of ecosystem: Ecosystem) -> String? {
+    public static func keyName(of ecosystem: Ecosystem) -> String? {
         guard let entry = ecosystem.entry else { return nil }
         return entry.osvName ?? entry.shortNames.first
     }

@@ -7,7 +7,9 @@ extension VersionSchemeID {
         case .apk: .apk(try ApkScheme().parse(string))
         case .semver: .semver(try SemVerScheme(flavor: .npm).parse(string))
         case .cargo: .semver(try SemVerScheme(flavor: .cargo).parse(string))
-        // OSV `Go` records write "1.2.3", purls and go.mod "v1.2.3": both are read.
+        // Deliberate deviation from x/mod (which rejects "1.2.3"): OSV `Go` records write "1.2.3", purls and go.mod
+        // "v1.2.3", and matching compares one with the other, so the scheme ID reads both; "v1.2.3" == "1.2.3".
+        // `GoModuleScheme()` itself stays exactly x/mod (the oracle finds differences only for prefix-less input).
         case .go: .go(try GoModuleScheme(requirePrefix: string.hasPrefix("v")).parse(string))
         case .pep440: .pep440(try PEP440Scheme().parse(string))
         case .maven: .maven(try MavenScheme().parse(string))

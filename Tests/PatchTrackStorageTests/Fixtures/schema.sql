@@ -79,7 +79,7 @@ CREATE TABLE component (
     sourceVersion TEXT,
     layerDigest TEXT,
     layerDiffId TEXT
-, ecosystemRelease TEXT);
+);
 CREATE TABLE componentKey (
     componentId INTEGER NOT NULL REFERENCES component(id) ON DELETE CASCADE,
     matchKey TEXT NOT NULL,
@@ -282,6 +282,7 @@ CREATE INDEX component_on_imageId ON component(imageId, id);
 CREATE INDEX component_on_purlBase ON component(purlBase, version);
 CREATE INDEX findingFate_on_successorImageId ON findingFate(successorImageId);
 CREATE INDEX finding_on_advisoryId ON finding(advisoryId);
+CREATE INDEX finding_on_componentId ON finding(componentId);
 CREATE INDEX finding_on_state_severity ON finding(state, severityLevel);
 CREATE INDEX finding_on_vulnerabilityId ON finding(vulnerabilityId);
 CREATE INDEX image_on_baseDigest ON image(baseDigest);

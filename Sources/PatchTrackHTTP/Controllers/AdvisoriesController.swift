@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import PatchTrackCore
+import PatchTrackStorage
+
+/// `/v1/advisories`: OSV intake (record, array, zip) and advisory reads.
+struct AdvisoriesController {
+    let database: AppDatabase
+    let limits: BodyLimits
+
+    var endpoints: [Endpoint] {
+        [
+            Endpoint(.post, "/v1/advisories", role: .ingest, handler: ingest),
+            Endpoint(.get, "/v1/advisories/{id}", role: .read, handler: show),
+            Endpoint(.get, "/v1/advisories/{id}/images", role: .read, handler: images),
+        ]
+    }
+
+    @Sendable func ingest(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let contentType = request.headers[.contentType]?.lowercased()
+        let isZipType = contentType.map { $0.hasPrefix("application/zip") || $0.hasPrefix("application/x-zip") || $0.hasPrefix("application/octet-stream") } ?? false
+        let buffer: ByteBuffer
+        if isZipType {
+            buffer = try await request.collectBody(upTo: limits.maxBytes)
+        } else {
+            buffer = try await request.collectJSONBody(limits: limits, accepted: "send OSV JSON (a record or an array) or a zip of records")
+        }
+        let data = Data(buffer: buffer)
+        let entries: [(position: String, entry: OSVIntake.Entry)]
+        if OSVBundle.isZip(data) {
+            entries = try OSVBundle.entries(zip: data)
+        } else {
+            try checkJSONLimits(data, limits: limits)
+            entries = try OSVBundle.entries(json: data)
+        }
+        let items = try await database.ingestAdvisories(entries)
+        MemoryTrim.afterRequest(ofSize: data.count)
+        let rejected = items.filter { $0.outcome == .rejected }
+        if !items.isEmpty && rejected.count == items.count {
+            // Nothing usable: a 422 naming each record's problem (and nothing was written).
+            throw ProblemDetails.validation(
+                rejected.map { .init(field: $0.position, message: $0.messages.joined(separator: "; ")) },
+                detail: "no record was accepted: " + rejected.map { "\($0.position): \($0.messages.joined(separator: "; "))" }.joined(separator: " | "))
+        }
+        let wroteSomething = items.contains { $0.outcome == .created || $0.outcome == .updated }
+        return try JSONResponse.make(AdvisoryIntakeResponse(items), status: wroteSomething ? .created : .ok)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = request.pathParameter("id", context)
+        guard let advisory = try await database.advisory(id) else {
+            throw ProblemDetails.notFound("no advisory has the id or alias \(id)")
+        }
+        return try JSONResponse.make(AdvisoryResponse(advisory))
+    }
+
+    @Sendable func images(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = request.pathParameter("id", context)
+        guard let vulnerability = try await database.vulnerabilityID(of: id) else {
+            throw ProblemDetails.notFound("no advisory has the id or alias \(id)")
+        }
+        let images = try await database.images(affectedBy: vulnerability)
+        return try JSONResponse.make(
+            AdvisoryImagesResponse(
+                vulnerabilityId: vulnerability,
+                items: images.map { .init(image: ImageResponse($0.image), openFindings: $0.findings) }))
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import PatchTrackCore
+import ZIPFoundation
+
+/// Reads posted advisories: one OSV record, a JSON array of records, or a zip archive of record files (the layout of
+/// osv.dev's per-ecosystem `all.zip`), into positioned intake entries. Shared by `POST /v1/advisories` and
+/// `patchtrack import osv`.
+public enum OSVBundle {
+    /// Limits on what a zip may expand to (against zip bombs): per entry and in total.
+    public struct Limits: Sendable {
+        public var maxEntryBytes: UInt64 = 16 << 20
+        public var maxTotalBytes: UInt64 = 2 << 30
+        public var maxEntries = 1_000_000
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// Whether `data` starts like a zip archive (`PK\u{3}\u{4}`, or `PK\u{5}\u{6}` when empty).
+    public static func isZip(_ data: Data) -> Bool {
+        data.count >= 4 && data[data.startIndex] == 0x50 && data[data.startIndex + 1] == 0x4B
+            && (data[data.startIndex + 2] == 3 || data[data.startIndex + 2] == 5)
+    }
+
+    /// The entries of a JSON document (`0` for a single record, `[i]` for array items).
+    public static func entries(json data: Data) throws -> [(position: String, entry: OSVIntake.Entry)] {
+        let entries: [OSVIntake.Entry]
+        do {
+            entries = try OSVIntake.parse(data)
+        } catch {
+            throw ProblemDetails(ingestError: error)
+        }
+        let isArray = data.first { !$0.isJSONWhitespace } == UInt8(ascii: "[")
+        return entries.map { (isArray ? "[\($0.index)]" : "\($0.index)", $0) }
+    }
+
+    /// The entries of every `.json` file of a zip archive, positioned by path (`[i]` appended for arrays).
+    public static func entries(zip data: Data, limits: Limits = Limits()) throws -> [(position: String, entry: OSVIntake.Entry)] {
+        let archive: Archive
+        do {
+            archive = try Archive(data: data, accessMode: .read)
+        } catch {
+            throw ProblemDetails(.badRequest, status: .badRequest, detail: "the body is not a readable zip archive: \(error)")
+        }
+        var result: [(String, OSVIntake.Entry)] = []
+        var total: UInt64 = 0
+        var count = 0
+        for file in archive where file.type == .file && file.path.lowercased().hasSuffix(".json") {
+            count += 1
+            guard count <= limits.maxEntries else {
+                throw ProblemDetails.invalidField("$", "the archive has more than \(limits.maxEntries) files")
+            }
+            guard file.uncompressedSize <= limits.maxEntryBytes else {
+                throw ProblemDetails.invalidField(file.path, "expands to \(file.uncompressedSize) bytes, over \(limits.maxEntryBytes)")
+            }
+            total += file.uncompressedSize
+            guard total <= limits.maxTotalBytes else {
+                throw ProblemDetails.invalidField("$", "the archive expands to more than \(limits.maxTotalBytes) bytes")
+            }
+            var contents = Data(capacity: Int(file.uncompressedSize))
+            do {
+                _ = try archive.extract(file, skipCRC32: false) { chunk in
+                    contents.append(chunk)
+                    if UInt64(contents.count) > limits.maxEntryBytes { throw CocoaError(.fileReadTooLarge) }
+                }
+            } catch {
+                throw ProblemDetails.invalidField(file.path, "cannot be extracted: \(error)")
+            }
+            do {
+                let entries = try OSVIntake.parse(contents)
+                let isArray = contents.first { !$0.isJSONWhitespace } == UInt8(ascii: "[")
+                result += entries.map { (isArray ? "\(file.path)[\($0.index)]" : file.path, $0) }
+            } catch {
+                result.append((file.path, OSVIntake.Entry(index: 0, id: nil, outcome: .rejected(error))))
+            }
+        }
+        return result
+    }
+}
+
+extension UInt8 {
+    fileprivate var isJSONWhitespace: Bool { self == 0x20 || self == 0x0A || self == 0x0D || self == 0x09 }
+}

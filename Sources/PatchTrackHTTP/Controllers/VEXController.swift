@@ -1,0 +1,32 @@
+import Foundation
+import Hummingbird
+import PatchTrackCore
+import PatchTrackStorage
+
+/// `POST /v1/vex`: OpenVEX and CycloneDX VEX documents.
+struct VEXController {
+    let database: AppDatabase
+    let limits: BodyLimits
+
+    var endpoints: [Endpoint] {
+        [Endpoint(.post, "/v1/vex", role: .ingest, handler: ingest)]
+    }
+
+    @Sendable func ingest(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let buffer = try await request.collectJSONBody(limits: limits, accepted: "send OpenVEX 0.2.0 or CycloneDX VEX JSON")
+        let data = Data(buffer: buffer)
+        try checkJSONLimits(data, limits: limits)
+        let document: VEXDocument
+        do {
+            document = try VEXDocument.parse(data)
+        } catch {
+            throw ProblemDetails(ingestError: error)
+        }
+        let result = try await database.ingestVEX(document)
+        return try JSONResponse.make(
+            VEXIngestResponse(
+                format: document.format.rawValue, documentId: document.id, statements: result.stored, replaced: result.replaced,
+                skipped: result.skipped.map { .init(path: $0.path, reason: $0.reason) }),
+            status: result.stored > 0 ? .created : .ok)
+    }
+}

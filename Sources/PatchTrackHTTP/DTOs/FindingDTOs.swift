@@ -1,0 +1,113 @@
+import PatchTrackStorage
+
+/// One finding as answered.
+struct FindingResponse: Encodable {
+    struct Statement: Encodable {
+        let id: Int64
+        let status: String
+        let justification: String?
+        let impactStatement: String?
+        let format: String
+        let documentId: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, status, justification, format
+            case impactStatement = "impact_statement"
+            case documentId = "document_id"
+        }
+    }
+
+    let image: String
+    let repository: String
+    let purl: String?
+    let package: String
+    let installedVersion: String?
+    let fixedVersion: String?
+    let fixable: Bool
+    let scannerFixedVersions: [String]?
+    let advisory: String
+    let vulnerabilityId: String
+    let severity: String
+    let state: String
+    let source: String
+    let suppressedBy: Statement?
+    let statement: Statement?
+    let firstDetected: String?
+    let lastDetected: String?
+    let resolvedAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case image, repository, purl, package, fixable, advisory, severity, state, source, statement
+        case installedVersion = "installed_version"
+        case fixedVersion = "fixed_version"
+        case scannerFixedVersions = "scanner_fixed_versions"
+        case vulnerabilityId = "vulnerability_id"
+        case suppressedBy = "suppressed_by"
+        case firstDetected = "first_detected"
+        case lastDetected = "last_detected"
+        case resolvedAt = "resolved_at"
+    }
+
+    init(_ finding: StoredFinding) {
+        image = finding.image
+        repository = finding.repository
+        purl = finding.purl
+        package = finding.packageName
+        installedVersion = finding.installedVersion
+        fixedVersion = finding.fixedVersion
+        fixable = finding.fixedVersion != nil
+        scannerFixedVersions = finding.scannerFixedVersions
+        advisory = finding.advisory
+        vulnerabilityId = finding.vulnerabilityId
+        severity = finding.severity
+        state = finding.state
+        source = finding.source
+        statement = finding.statement.map {
+            Statement(
+                id: $0.id, status: $0.status, justification: $0.justification, impactStatement: $0.impactStatement,
+                format: $0.format, documentId: $0.documentId)
+        }
+        suppressedBy = finding.state == "suppressed" ? statement : nil
+        firstDetected = finding.firstDetected
+        lastDetected = finding.lastDetected
+        resolvedAt = finding.resolvedAt
+    }
+
+    static let csvHeader = [
+        "image", "repository", "vulnerability_id", "advisory", "package", "purl", "installed_version", "fixed_version",
+        "severity", "state", "source", "first_detected",
+    ]
+
+    var csvRow: [String?] {
+        [image, repository, vulnerabilityId, advisory, package, purl, installedVersion, fixedVersion, severity, state, source, firstDetected]
+    }
+}
+
+/// A page of findings.
+struct FindingListResponse: Encodable {
+    let items: [FindingResponse]
+    let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case nextCursor = "next_cursor"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}
+
+/// Where a scanner and PatchTrack disagree about one image.
+struct DisagreementResponse: Encodable {
+    struct Item: Encodable {
+        let kind: String
+        let reason: String
+        let finding: FindingResponse
+    }
+
+    let image: String
+    let items: [Item]
+}
