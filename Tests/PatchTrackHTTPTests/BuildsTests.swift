@@ -74,6 +74,48 @@ struct BuildsTests {
         }
     }
 
+    @Test("end to end with matching: an advisory puts the image in the plan; the rebuild's scan fixes the finding")
+    func endToEndWithMatching() async throws {
+        let environment = try TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
+        defer { environment.remove() }
+        let repository = "registry.example.com/test/app"
+        let vulnerable = "pkg:deb/debian/libssl3@3.0.9-1?arch=amd64&upstream=openssl&distro=debian-12"
+        let patched = "pkg:deb/debian/libssl3@3.0.11-1?arch=amd64&upstream=openssl&distro=debian-12"
+        try await environment.withClient { client in
+            // given: the image, its scan and a critical advisory with a fix
+            try await client.register(repository, tag: "latest", digest: digest("1"), token: environment.ingest)
+            let scan = try await client.send(.post, "/v1/scans", token: environment.ingest, body: cycloneDX(image: digest("1"), purls: [vulnerable]))
+            #expect(scan.status == .created, "\(scan.text)")
+            let advisory = osvRecord(
+                id: "TEST-DSA-9", aliases: ["CVE-2099-0009"], ecosystem: "Debian:12", name: "openssl", fixed: "3.0.11-1",
+                severity: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")
+            #expect(try await client.send(.post, "/v1/advisories", token: environment.ingest, body: advisory).status == .created)
+
+            // then: in the plan with the matched finding
+            let planned = try await client.plan(token: environment.read)
+            #expect(planned.map(reasonCodes) == [["fixable_vulnerability"]])
+            let finding = try #require((planned.first?["reasons"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]])
+            #expect(finding.first?["advisory"] as? String == "CVE-2099-0009")
+            #expect(finding.first?["package"] as? String == "libssl3")
+            #expect(finding.first?["fixed_version"] as? String == "3.0.11-1")
+            #expect(finding.first?["severity"] as? String == "critical")
+
+            // when: the rebuild succeeds and its scan arrives
+            let build = try await client.send(
+                .post, "/v1/builds", token: environment.ingest,
+                body: #"{"repository":"\#(repository)","tag":"latest","status":"succeeded","digest":"\#(digest("2"))"}"#)
+            #expect(build.json["replaces"] as? String == digest("1"))
+            _ = try await client.send(.post, "/v1/scans", token: environment.ingest, body: cycloneDX(image: digest("2"), purls: [patched]))
+
+            // then
+            #expect(try await client.plan(token: environment.read).isEmpty)
+            let builds = try await client.send(.get, "/v1/builds", token: environment.read)
+            let item = try #require((builds.json["items"] as? [[String: Any]])?.first)
+            #expect(item["fixed_in_successor"] as? Int == 1)
+            #expect(item["still_present"] as? Int == 0)
+        }
+    }
+
     @Test("a failed build keeps the plan entry; builds list by status and repository, page by page")
     func failedBuildKeepsEntry() async throws {
         let environment = try TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
