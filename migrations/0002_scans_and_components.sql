@@ -42,7 +42,6 @@ CREATE TABLE component (
 );
 CREATE INDEX component_on_imageId ON component(imageId, id);
 CREATE INDEX component_on_purlBase ON component(purlBase, version);
-CREATE INDEX component_on_ecosystem_name ON component(ecosystem, name);
 
 CREATE TABLE scannerVerdict (
     id INTEGER PRIMARY KEY,

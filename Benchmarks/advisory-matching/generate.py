@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Fills a migrated PatchTrack database with a fleet for the matching benchmark: IMAGES images of COMPONENTS
 Debian 12 packages each (names drawn with a skew from a pool, so some packages are in most images, as openssl is),
-and ADVISORIES OSV records on the pool's source packages (one in ten with a fix above the fleet's versions). Rows are written directly, in
+and ADVISORIES OSV records on the pool's source packages (one in five drawn by popularity, the rest uniformly; one
+in ten with a fix above the fleet's versions). Rows are written directly, in
 the shape the service writes them (components with their match keys, advisories with theirs); findings are left to
 the service. Also writes the documents the benchmark posts: one new advisory, a 10k-component SBOM and a zip of
 new records.
@@ -65,9 +66,14 @@ def record(identifier, name, affecting=None):
                       "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": fixed}]}]}],
     }
 
+# Advisories spread over every package of the distribution (most of which few images carry), unlike components,
+# which concentrate on the popular ones: one record in five names a package drawn by popularity.
+def advisory_name():
+    return rng.choices(pool, weights)[0] if rng.random() < 0.2 else rng.choice(pool)
+
 rows, keys, aliases = [], [], []
 for i in range(1, advisories + 1):
-    name = rng.choices(pool, weights)[0]
+    name = advisory_name()
     identifier = f"TEST-DSA-{i:06d}"
     rows.append((i, identifier, "2026-01-01T00:00:00.000000000Z", "medium", f"CVE-2026-{i:06d}",
                  json.dumps(record(identifier, name)), now, now))
@@ -95,7 +101,7 @@ json.dump({
 }, open(f"{out}/sbom-10k.json", "w"))
 with zipfile.ZipFile(f"{out}/records-50k.zip", "w", zipfile.ZIP_DEFLATED) as archive:
     for i in range(zip_records):
-        name = rng.choices(pool, weights)[0]
+        name = advisory_name()
         identifier = f"TEST-ZIP-{i:06d}"
         archive.writestr(f"{identifier}.json", json.dumps(record(identifier, name)))
 print(f"{images} images, {component_id} components, {advisories} advisories, {zip_records} records in the zip")

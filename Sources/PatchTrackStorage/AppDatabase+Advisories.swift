@@ -60,6 +60,7 @@ extension AppDatabase {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 var items: [AdvisoryIntakeItem] = []
+                var written: [PreparedAdvisory] = []
                 for (position, entry) in slice {
                     switch entry.outcome {
                     case .rejected(let error):
@@ -67,29 +68,32 @@ extension AppDatabase {
                     case .accepted(let validated):
                         let notes = validated.unsupportedEntries.map { "affected[\($0.affectedIndex)]: unsupported ecosystem \($0.ecosystem)" }
                             + validated.warnings.map(\.description)
-                        let outcome = try Self.upsertAdvisory(db, validated, encoder: encoder, now: now, cache: cache)
+                        let (outcome, prepared) = try Self.upsertAdvisory(db, validated, encoder: encoder, now: now, cache: cache)
+                        if let prepared { written.append(prepared) }
                         items.append(AdvisoryIntakeItem(
                             position: position, id: validated.id, outcome: outcome,
                             messages: outcome == .older ? ["a newer version (by modified) is stored; ignored"] : notes))
                     }
                 }
+                try Self.matchAdvisories(db, written, now: now)
                 return items
             }
         }
         return items
     }
 
-    /// Upserts one validated record and matches it. Returns what happened.
+    /// Upserts one validated record (with its aliases, keys and alias group). Returns what happened and, when it
+    /// was written, the prepared record to match.
     static func upsertAdvisory(
         _ db: Database, _ validated: ValidatedOSVRecord, encoder: JSONEncoder, now: String, cache: PreparedAdvisoryCache
-    ) throws -> AdvisoryIntakeItem.Outcome {
+    ) throws -> (AdvisoryIntakeItem.Outcome, PreparedAdvisory?) {
         let record = validated.record
         let existing = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT id, modified FROM advisory WHERE osvId = ?"), arguments: [record.id])
         if let existing {
             let stored: String = existing[1]
             if !validated.isNewer(thanStoredModified: stored) {
-                return RFC3339Timestamp(stored) == validated.modified ? .unchanged : .older
+                return (RFC3339Timestamp(stored) == validated.modified ? .unchanged : .older, nil)
             }
         }
         let severity = Severity.from(record: record)
@@ -128,9 +132,34 @@ extension AppDatabase {
         let vulnerabilityId = try regroup(db, around: record.id)
         let prepared = prepare(id: advisoryId, record: record, severityLevel: severity.level.rawValue, vulnerabilityId: vulnerabilityId)
         cache.store(id: advisoryId, updatedAt: now, matcher: prepared.matcher, scheme: prepared.scheme)
-        let desired = decide(try candidates(db, advisoryId: advisoryId), [prepared])
-        try reconcileFindings(db, scope: .advisory(advisoryId), desired: desired, now: now)
-        return existing == nil ? .created : .updated
+        return (existing == nil ? .created : .updated, prepared)
+    }
+
+    /// Matches freshly written advisories against every stored component sharing a key with them, loading each
+    /// key's components once for all of them, and reconciles each advisory's findings.
+    static func matchAdvisories(_ db: Database, _ advisories: [PreparedAdvisory], now: String) throws {
+        guard !advisories.isEmpty else { return }
+        var byKey: [String: [MatchCandidate]] = [:]
+        for advisory in advisories {
+            for key in advisory.matcher.keys where byKey[key.value] == nil {
+                byKey[key.value] = try candidates(db, matchKey: key.value)
+            }
+        }
+        for advisory in advisories {
+            var desired: [DesiredFinding] = []
+            var seen = Set<Int64>()
+            if !advisory.matcher.isWithdrawn {
+                for key in advisory.matcher.keys {
+                    for candidate in byKey[key.value] ?? [] where seen.insert(candidate.componentId).inserted {
+                        let verdict = AdvisoryVerdict(advisory.matcher.match(candidate.package), scheme: advisory.scheme)
+                        if case .affected(let fixedIn) = verdict {
+                            desired.append(DesiredFinding(candidate: candidate, advisory: advisory, fixedVersion: fixedIn))
+                        }
+                    }
+                }
+            }
+            try reconcileFindings(db, scope: .advisory(advisory.id), desired: desired, now: now)
+        }
     }
 
     /// Recomputes the alias group of `osvId` over every stored record connected to it through ids, aliases and

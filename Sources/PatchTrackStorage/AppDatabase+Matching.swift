@@ -61,7 +61,7 @@ extension AppDatabase {
 
     // MARK: - Candidates
 
-    /// Components of one image, or the components sharing a key with one advisory.
+    /// Components of one image, or the components with one match key.
     static func candidates(_ db: Database, imageId: Int64) throws -> [MatchCandidate] {
         try loadCandidates(
             db,
@@ -72,16 +72,16 @@ extension AppDatabase {
             arguments: [imageId])
     }
 
-    static func candidates(_ db: Database, advisoryId: Int64) throws -> [MatchCandidate] {
+    static func candidates(_ db: Database, matchKey: String) throws -> [MatchCandidate] {
         try loadCandidates(
             db,
             sql: """
-                SELECT DISTINCT c.id, c.imageId, c.purl, c.ecosystem, c.release, c.name, c.version, c.sourceName,
+                SELECT c.id, c.imageId, c.purl, c.ecosystem, c.release, c.name, c.version, c.sourceName,
                     c.sourceVersion, c.layerDigest
-                FROM advisoryKey ak JOIN componentKey ck ON ck.matchKey = ak.matchKey JOIN component c ON c.id = ck.componentId
-                WHERE ak.advisoryId = ?
+                FROM componentKey ck JOIN component c ON c.id = ck.componentId
+                WHERE ck.matchKey = ?
                 """,
-            arguments: [advisoryId])
+            arguments: [matchKey])
     }
 
     private static func loadCandidates(_ db: Database, sql: String, arguments: StatementArguments) throws -> [MatchCandidate] {

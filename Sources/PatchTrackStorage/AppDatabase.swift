@@ -25,7 +25,7 @@ public struct AppDatabase: Sendable {
             // Matching walks indexes over millions of rows: read pages through a memory map instead of one pread
             // each, and keep more of them cached per connection.
             try db.execute(sql: "PRAGMA mmap_size = 4294967296")
-            try db.execute(sql: "PRAGMA cache_size = -16384")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -277,7 +277,6 @@ CREATE INDEX build_on_replacesImageId ON build(replacesImageId);
 CREATE INDEX build_on_repositoryId_tag ON build(repositoryId, tag, id);
 CREATE INDEX build_on_status ON build(status, id);
 CREATE INDEX componentKey_on_componentId ON componentKey(componentId);
-CREATE INDEX component_on_ecosystem_name ON component(ecosystem, name);
 CREATE INDEX component_on_imageId ON component(imageId, id);
 CREATE INDEX component_on_purlBase ON component(purlBase, version);
 CREATE INDEX findingFate_on_successorImageId ON findingFate(successorImageId);
