@@ -64,13 +64,19 @@ let package = Package(
         .executableTarget(name: "EmbedTextFilesTool"),
         .plugin(name: "EmbedTextFiles", capability: .buildTool(), dependencies: ["EmbedTextFilesTool"]),
         .testTarget(name: "PatchTrackCoreTests", dependencies: ["PatchTrackCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PatchTrackStorageTests", dependencies: ["PatchTrackStorage"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PatchTrackStorageTests",
+            dependencies: ["PatchTrackStorage", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "PatchTrackHTTPTests",
             dependencies: [
                 "PatchTrackHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                // Seeds rows that other features' routes produce (advisories, findings, VEX statements).
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ]

@@ -31,12 +31,31 @@ public func buildRouter(configuration: ServerConfiguration, database: AppDatabas
     endpoints += AdvisoriesController(database: database, limits: limits).endpoints
     endpoints += VEXController(database: database, limits: limits).endpoints
     endpoints += FindingsController(database: database).endpoints
+    endpoints += PolicyController(database: database, limits: limits).endpoints
+    endpoints += RebuildsController(database: database, limits: limits).endpoints
+    endpoints += BuildsController(database: database, limits: limits).endpoints
 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware(routes: RouteTable(endpoints)))
+    // Endpoints that share a router path and method (`/v1/repositories/**` and `/v1/repositories/**/policy`) are
+    // registered once; each request runs the first whose full template matches, the more specific ones first.
+    var groups: [(key: String, endpoints: [Endpoint])] = []
     for endpoint in endpoints {
-        router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
+        let key = endpoint.method.rawValue + " " + endpoint.routerPath
+        if let index = groups.firstIndex(where: { $0.key == key }) {
+            groups[index].endpoints.append(endpoint)
+        } else {
+            groups.append((key, [endpoint]))
+        }
+    }
+    for group in groups {
+        let candidates = group.endpoints.sorted { $0.needsFullMatch && !$1.needsFullMatch }
+        guard let first = candidates.first else { continue }
+        router.on(RouterPath(first.routerPath), method: first.method) { request, context in
+            guard let endpoint = candidates.first(where: { !$0.needsFullMatch || $0.matches(request.uri.path) }) else {
+                throw HTTPError(.notFound)
+            }
             var context = context
             if let role = endpoint.role {
                 context.token = try await authenticator.require(role, for: request)

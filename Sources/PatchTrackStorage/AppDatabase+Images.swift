@@ -32,6 +32,10 @@ public struct StoredImage: Sendable, Equatable {
     public var lastSeen: String
     /// Tags pointing to this image now, in any repository.
     public var tags: [TagPointer]
+    /// The digest a build replaced with this image (the newest, when several were).
+    public var predecessor: String? = nil
+    /// The digest of the build that replaced this image.
+    public var successor: String? = nil
 }
 
 /// A tag as `repository:name`.
@@ -147,6 +151,9 @@ extension AppDatabase {
         for tag in registration.tags {
             try moveTag(db, repositoryId: repositoryId, name: tag, to: imageId, now: now)
         }
+        if registration.base != nil {
+            try checkLineage(db, from: registration.digest.value)
+        }
         return (imageId, isNew)
     }
 
@@ -200,6 +207,21 @@ extension AppDatabase {
         for row in tagRows {
             tags[row["imageId"], default: []].append(TagPointer(repository: row["repositoryName"], name: row["name"]))
         }
+        let supersessions = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT s.imageId, s.successorImageId, o.digest AS oldDigest, n.digest AS newDigest FROM supersession s
+                JOIN image o ON o.id = s.imageId JOIN image n ON n.id = s.successorImageId
+                WHERE s.imageId IN (SELECT value FROM json_each(?1)) OR s.successorImageId IN (SELECT value FROM json_each(?1))
+                ORDER BY s.id
+                """,
+            arguments: [jsonArray(ids)])
+        var successors: [Int64: String] = [:]
+        var predecessors: [Int64: String] = [:]
+        for row in supersessions {
+            successors[row["imageId"]] = row["newDigest"]
+            predecessors[row["successorImageId"]] = row["oldDigest"]
+        }
         var images: [Int64: StoredImage] = [:]
         for row in rows {
             let id: Int64 = row["id"]
@@ -210,7 +232,7 @@ extension AppDatabase {
                 created: row["created"], labels: labels, sourceRepository: row["sourceRepository"],
                 sourceRevision: row["sourceRevision"], baseReference: row["baseReference"],
                 baseRepository: row["baseRepository"], baseDigest: row["baseDigest"], firstSeen: row["firstSeen"],
-                lastSeen: row["lastSeen"], tags: tags[id] ?? [])
+                lastSeen: row["lastSeen"], tags: tags[id] ?? [], predecessor: predecessors[id], successor: successors[id])
         }
         return ids.compactMap { images[$0] }
     }

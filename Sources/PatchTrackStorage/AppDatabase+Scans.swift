@@ -132,6 +132,10 @@ extension AppDatabase {
                     try Self.insertVerdicts(db, document.verdicts, imageId: imageId, scanId: scanId)
                 }
             }
+            // Last, after the image's findings are current: the fate of the findings of the images it supersedes.
+            if result.replacedComponents {
+                try Self.recordFindingFates(db, successorImageId: imageId, now: now)
+            }
             return result
         }
     }

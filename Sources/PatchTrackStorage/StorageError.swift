@@ -4,4 +4,6 @@ public enum StorageError: Error, Equatable, Sendable {
     case notFound(String)
     /// The request contradicts what is stored.
     case conflict(String)
+    /// A field of the request names something that cannot be used (e.g. an untracked image).
+    case invalid(field: String, message: String)
 }

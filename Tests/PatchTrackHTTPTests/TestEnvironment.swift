@@ -17,11 +17,14 @@ struct TestEnvironment {
     let ingest: String
     let read: String
 
-    init(maxBodySize: Int = 1024 * 1024, maxJSONDepth: Int = 32) throws {
+    init(
+        maxBodySize: Int = 1024 * 1024, maxJSONDepth: Int = 32,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appending(path: "patchtrack-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appending(path: "test.sqlite").path
-        database = try AppDatabase(path: path)
+        database = try AppDatabase(path: path, now: now)
         configuration = ServerConfiguration(databasePath: path, maxBodySize: maxBodySize, maxJSONDepth: maxJSONDepth, logLevel: .error)
         admin = try database.createToken(name: "admin", role: .admin).secret
         ingest = try database.createToken(name: "ci", role: .ingest).secret

@@ -137,9 +137,13 @@ struct ImageResponse: Encodable {
     let base: Base?
     let firstSeen: String
     let lastSeen: String
+    /// The digest a build replaced with this image.
+    let predecessor: String?
+    /// The digest of the build that replaced this image.
+    let successor: String?
 
     enum CodingKeys: String, CodingKey {
-        case digest, repository, tags, platform, created, labels, source, base
+        case digest, repository, tags, platform, created, labels, source, base, predecessor, successor
         case firstSeen = "first_seen"
         case lastSeen = "last_seen"
     }
@@ -156,6 +160,8 @@ struct ImageResponse: Encodable {
         base = image.baseReference.map { Base(reference: $0, repository: image.baseRepository, digest: image.baseDigest) }
         firstSeen = image.firstSeen
         lastSeen = image.lastSeen
+        predecessor = image.predecessor
+        successor = image.successor
     }
 }
 

@@ -44,7 +44,13 @@ struct ProblemMiddleware: RouterMiddleware {
             switch error {
             case .notFound(let what): return .notFound("\(what) does not exist")
             case .conflict(let why): return ProblemDetails(.conflict, status: .conflict, detail: why)
+            case .invalid(let field, let message): return .invalidField(field, message)
             }
+        case let error as PlanningError:
+            // Writes that would make the lineage loop (registrations, base changes) are refused naming the loop.
+            return ProblemDetails(
+                .lineageCycle, status: .unprocessableContent, detail: error.description,
+                errors: [ProblemDetails.FieldError(field: "base", message: error.description)])
         default:
             context.logger.error("request failed", metadata: ["request_id": .string(context.requestID), "error": .string(String(reflecting: error))])
             return ProblemDetails(.internalError, status: .internalServerError, detail: "internal error; request id \(context.requestID)")

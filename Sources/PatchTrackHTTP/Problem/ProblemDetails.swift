@@ -99,6 +99,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case unsupportedDocument = "unsupported-document"
     case internalError = "internal-error"
     case notReady = "not-ready"
+    case lineageCycle = "lineage-cycle"
 
     /// `urn:patchtrack:problem:<slug>`.
     public var uri: String { "urn:patchtrack:problem:\(rawValue)" }
@@ -119,6 +120,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .unsupportedDocument: "Unsupported document format"
         case .internalError: "Internal server error"
         case .notReady: "Not ready"
+        case .lineageCycle: "Base image lineage would loop"
         }
     }
 }

@@ -20,6 +20,24 @@ struct Endpoint: Sendable {
     }
 }
 
+extension Endpoint {
+    /// The path given to the router. Hummingbird's `**` ends a path, so a template with segments after it
+    /// (`/v1/repositories/**/policy`: repository names contain slashes) is registered up to `**`, and the handler
+    /// runs only when ``matches(_:)`` accepts the whole path.
+    var routerPath: String {
+        guard let range = path.range(of: "/**/") else { return path }
+        return String(path[..<range.lowerBound]) + "/**"
+    }
+
+    /// Whether the router path differs from the template, so that the whole path must be checked per request.
+    var needsFullMatch: Bool { routerPath != path }
+
+    /// Whether `path` matches the full template.
+    func matches(_ path: String) -> Bool {
+        RouteTable.matches(self.path.split(separator: "/"), path.split(separator: "/"))
+    }
+}
+
 /// The declared routes, to answer 405 with an `Allow` header when a path exists but the method does not.
 struct RouteTable: Sendable {
     private let routes: [(method: HTTPRequest.Method, segments: [Substring])]
@@ -35,9 +53,13 @@ struct RouteTable: Sendable {
         return Array(Set(methods)).sorted()
     }
 
-    private static func matches(_ template: [Substring], _ path: [Substring]) -> Bool {
+    static func matches(_ template: [Substring], _ path: [Substring]) -> Bool {
         for (index, part) in template.enumerated() {
-            if part == "**" { return path.count > index }
+            if part == "**" {
+                // `**` takes at least one segment; the segments after it must end the path.
+                let rest = template[(index + 1)...]
+                return path.count > index + rest.count && path.suffix(rest.count).elementsEqual(rest)
+            }
             guard index < path.count else { return false }
             if part.hasPrefix("{") || part.hasPrefix(":") { continue }
             if part != path[index] { return false }
@@ -53,9 +75,10 @@ extension Request {
         return raw.removingPercentEncoding ?? raw
     }
 
-    /// The catch-all rest of the path (`**`), percent-decoded, joined with `/`.
-    func catchAll(_ context: AppRequestContext) -> String {
-        let joined = context.parameters.getCatchAll().joined(separator: "/")
+    /// The catch-all rest of the path (`**`), percent-decoded, joined with `/`, without the last `droppingLast`
+    /// segments (those a template names after `**`).
+    func catchAll(_ context: AppRequestContext, droppingLast: Int = 0) -> String {
+        let joined = context.parameters.getCatchAll().dropLast(droppingLast).joined(separator: "/")
         return joined.removingPercentEncoding ?? joined
     }
 }

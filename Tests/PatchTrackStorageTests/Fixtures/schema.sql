@@ -43,6 +43,26 @@ CREATE TABLE advisoryKey (
     matchKey TEXT NOT NULL,
     PRIMARY KEY (matchKey, advisoryId)
 ) WITHOUT ROWID;
+CREATE TABLE build (
+    id INTEGER PRIMARY KEY,
+    repositoryId INTEGER NOT NULL REFERENCES repository(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL CHECK (length(tag) BETWEEN 1 AND 128),
+    status TEXT NOT NULL CHECK (status IN ('started', 'succeeded', 'failed')),
+    -- The digest built (required on success).
+    imageId INTEGER REFERENCES image(id) ON DELETE CASCADE,
+    -- The digest the build rebuilds.
+    replacesImageId INTEGER REFERENCES image(id) ON DELETE SET NULL,
+    url TEXT CHECK (url IS NULL OR length(url) <= 2048),
+    message TEXT CHECK (message IS NULL OR length(message) <= 10000),
+    startedAt TEXT NOT NULL,
+    finishedAt TEXT,
+    updatedAt TEXT NOT NULL,
+    tokenId INTEGER REFERENCES token(id) ON DELETE SET NULL,
+    tokenName TEXT NOT NULL,
+    CHECK (status <> 'succeeded' OR imageId IS NOT NULL),
+    CHECK ((status = 'started') = (finishedAt IS NULL)),
+    CHECK (imageId IS NULL OR replacesImageId IS NULL OR imageId <> replacesImageId)
+);
 CREATE TABLE component (
     id INTEGER PRIMARY KEY,
     imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
@@ -85,6 +105,12 @@ CREATE TABLE finding (
     resolvedAt TEXT,
     UNIQUE (imageId, purl, advisoryId)
 );
+CREATE TABLE findingFate (
+    findingId INTEGER PRIMARY KEY REFERENCES finding(id) ON DELETE CASCADE,
+    successorImageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
+    fate TEXT NOT NULL CHECK (fate IN ('fixed_in_successor', 'still_present')),
+    decidedAt TEXT NOT NULL
+);
 CREATE TABLE image (
     id INTEGER PRIMARY KEY,
     -- An image is its manifest digest; the repository is where it was first seen.
@@ -101,11 +127,60 @@ CREATE TABLE image (
     firstSeen TEXT NOT NULL,
     lastSeen TEXT NOT NULL
 );
+CREATE TABLE policyChange (
+    id INTEGER PRIMARY KEY,
+    -- NULL: the defaults; otherwise the repository whose override changed.
+    repository TEXT,
+    tokenId INTEGER REFERENCES token(id) ON DELETE SET NULL,
+    tokenName TEXT NOT NULL,
+    changedAt TEXT NOT NULL,
+    oldValue TEXT CHECK (oldValue IS NULL OR json_valid(oldValue)),
+    newValue TEXT NOT NULL CHECK (json_valid(newValue))
+);
+CREATE TABLE rebuildPolicy (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    minimumSeverity TEXT NOT NULL CHECK (minimumSeverity IN ('unknown', 'low', 'medium', 'high', 'critical')),
+    requireFix INTEGER NOT NULL CHECK (requireFix IN (0, 1)),
+    -- NULL: no maximum age.
+    maximumAgeDays INTEGER CHECK (maximumAgeDays IS NULL OR maximumAgeDays BETWEEN 0 AND 36500),
+    -- Repository patterns (`docker.io/library/*`, `ghcr.io/acme/**`); an empty array trusts every base.
+    trustedBasePatterns TEXT NOT NULL DEFAULT '[]'
+        CHECK (json_valid(trustedBasePatterns) AND json_type(trustedBasePatterns) = 'array'),
+    -- Days to patch per severity (used by rollouts and SLA reports).
+    slaCriticalDays INTEGER NOT NULL CHECK (slaCriticalDays BETWEEN 0 AND 36500),
+    slaHighDays INTEGER NOT NULL CHECK (slaHighDays BETWEEN 0 AND 36500),
+    slaMediumDays INTEGER NOT NULL CHECK (slaMediumDays BETWEEN 0 AND 36500),
+    slaLowDays INTEGER NOT NULL CHECK (slaLowDays BETWEEN 0 AND 36500),
+    -- NULL until the defaults are first changed.
+    updatedAt TEXT
+);
+CREATE TABLE rebuildRequest (
+    id INTEGER PRIMARY KEY,
+    imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
+    reason TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 2000),
+    tokenId INTEGER REFERENCES token(id) ON DELETE SET NULL,
+    requestedBy TEXT NOT NULL,
+    requestedAt TEXT NOT NULL,
+    closedAt TEXT,
+    closedByBuildId INTEGER REFERENCES build(id) ON DELETE SET NULL
+);
 CREATE TABLE repository (
     id INTEGER PRIMARY KEY,
     -- Normalised like docker does: 'nginx' is 'docker.io/library/nginx'.
     name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 255),
     createdAt TEXT NOT NULL
+);
+CREATE TABLE repositoryPolicy (
+    id INTEGER PRIMARY KEY,
+    repository TEXT NOT NULL UNIQUE CHECK (length(repository) BETWEEN 1 AND 255),
+    minimumSeverity TEXT CHECK (minimumSeverity IS NULL OR minimumSeverity IN ('unknown', 'low', 'medium', 'high', 'critical')),
+    requireFix INTEGER CHECK (requireFix IS NULL OR requireFix IN (0, 1)),
+    maximumAge TEXT NOT NULL DEFAULT 'inherit' CHECK (maximumAge IN ('inherit', 'none', 'days')),
+    maximumAgeDays INTEGER CHECK (maximumAgeDays IS NULL OR maximumAgeDays BETWEEN 0 AND 36500),
+    trustedBasePatterns TEXT
+        CHECK (trustedBasePatterns IS NULL OR (json_valid(trustedBasePatterns) AND json_type(trustedBasePatterns) = 'array')),
+    updatedAt TEXT NOT NULL,
+    CHECK ((maximumAge = 'days') = (maximumAgeDays IS NOT NULL))
 );
 CREATE TABLE scan (
     id INTEGER PRIMARY KEY,
@@ -141,6 +216,14 @@ CREATE TABLE scannerVerdict (
     severity TEXT,
     dataSource TEXT,
     layerDigest TEXT
+);
+CREATE TABLE supersession (
+    id INTEGER PRIMARY KEY,
+    imageId INTEGER NOT NULL UNIQUE REFERENCES image(id) ON DELETE CASCADE,
+    successorImageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
+    buildId INTEGER REFERENCES build(id) ON DELETE SET NULL,
+    supersededAt TEXT NOT NULL,
+    CHECK (imageId <> successorImageId)
 );
 CREATE TABLE tag (
     id INTEGER PRIMARY KEY,
@@ -189,17 +272,25 @@ CREATE TABLE vexStatement (
 CREATE INDEX advisoryAlias_on_alias ON advisoryAlias(alias);
 CREATE INDEX advisoryKey_on_advisoryId ON advisoryKey(advisoryId);
 CREATE INDEX advisory_on_vulnerabilityId ON advisory(vulnerabilityId);
+CREATE INDEX build_on_imageId ON build(imageId);
+CREATE INDEX build_on_replacesImageId ON build(replacesImageId);
+CREATE INDEX build_on_repositoryId_tag ON build(repositoryId, tag, id);
+CREATE INDEX build_on_status ON build(status, id);
 CREATE INDEX componentKey_on_componentId ON componentKey(componentId);
 CREATE INDEX component_on_imageId ON component(imageId, id);
 CREATE INDEX component_on_purlBase ON component(purlBase, version);
+CREATE INDEX findingFate_on_successorImageId ON findingFate(successorImageId);
 CREATE INDEX finding_on_advisoryId ON finding(advisoryId);
 CREATE INDEX finding_on_componentId ON finding(componentId);
 CREATE INDEX finding_on_state_severity ON finding(state, severityLevel);
 CREATE INDEX finding_on_vulnerabilityId ON finding(vulnerabilityId);
 CREATE INDEX image_on_baseDigest ON image(baseDigest);
 CREATE INDEX image_on_repositoryId ON image(repositoryId, id);
+CREATE INDEX policyChange_on_repository ON policyChange(repository, id);
+CREATE INDEX rebuildRequest_on_imageId ON rebuildRequest(imageId, closedAt);
 CREATE INDEX scan_on_imageId ON scan(imageId, id);
 CREATE INDEX scannerVerdict_on_imageId ON scannerVerdict(imageId, advisoryId);
+CREATE INDEX supersession_on_successorImageId ON supersession(successorImageId);
 CREATE INDEX tagHistory_on_tagId ON tagHistory(tagId, id);
 CREATE INDEX tag_on_imageId ON tag(imageId);
 CREATE INDEX vexStatement_on_subject ON vexStatement(subjectKind, subject);

@@ -1,0 +1,67 @@
+import Hummingbird
+import PatchTrackCore
+import PatchTrackStorage
+
+/// `/v1/policy` and `/v1/repositories/{name}/policy`: the rebuild policy, its defaults and per-repository overrides
+/// (admin only; every change is audited with the token that made it).
+struct PolicyController {
+    let database: AppDatabase
+    let limits: BodyLimits
+
+    var endpoints: [Endpoint] {
+        [
+            Endpoint(.get, "/v1/policy", role: .admin, handler: show),
+            Endpoint(.put, "/v1/policy", role: .admin, handler: update),
+            Endpoint(.get, "/v1/repositories/**/policy", role: .admin, handler: showRepository),
+            Endpoint(.put, "/v1/repositories/**/policy", role: .admin, handler: updateRepository),
+        ]
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(PolicyResponse(policy: try await database.policy()))
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let change = try await request.decodeJSON(PolicyUpdateRequest.self, limits: limits).change()
+        let policy = try await database.updatePolicyDefaults(by: try context.requireToken(), change)
+        return try JSONResponse.make(PolicyResponse(policy: policy))
+    }
+
+    @Sendable func showRepository(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try Self.repositoryName(request, context)
+        let policy = try await database.policy()
+        let stored = policy.overrides.first { $0.repository == name.value }
+        return try JSONResponse.make(
+            RepositoryPolicyResponse(repository: name.value, stored: stored, effective: policy.rebuildPolicy.rules(for: name)))
+    }
+
+    @Sendable func updateRepository(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try Self.repositoryName(request, context)
+        let override = try await request.decodeJSON(RepositoryPolicyRequest.self, limits: limits).override()
+        let stored = try await database.setRepositoryPolicy(repository: name.value, override: override, by: try context.requireToken())
+        let policy = try await database.policy().rebuildPolicy
+        return try JSONResponse.make(RepositoryPolicyResponse(repository: name.value, stored: stored, effective: policy.rules(for: name)))
+    }
+
+    /// The repository named by the path before `/policy`; 400 when it is not a repository name.
+    private static func repositoryName(_ request: Request, _ context: AppRequestContext) throws -> RepositoryName {
+        let text = request.catchAll(context, droppingLast: 1)
+        do {
+            return try RepositoryName(parsing: text)
+        } catch {
+            throw ProblemDetails(
+                .badRequest, status: .badRequest, detail: "repository name \(text): \(error.reason)",
+                errors: [.init(field: "name", message: error.reason)])
+        }
+    }
+}
+
+extension AppRequestContext {
+    /// The token the route's guard authenticated; routes with a role always have one.
+    func requireToken() throws -> TokenInfo {
+        guard let token else {
+            throw ProblemDetails(.unauthorized, status: .unauthorized, detail: "this route needs a token")
+        }
+        return token
+    }
+}

@@ -1,0 +1,142 @@
+import Hummingbird
+import PatchTrackCore
+import PatchTrackStorage
+
+/// The rebuild plan, one image's explanation, rebuild requests and base image lineage.
+struct RebuildsController {
+    let database: AppDatabase
+    let limits: BodyLimits
+
+    var endpoints: [Endpoint] {
+        [
+            Endpoint(.get, "/v1/rebuilds/plan", role: .read, handler: plan),
+            Endpoint(.post, "/v1/rebuilds/requests", role: .ingest, handler: request),
+            Endpoint(.get, "/v1/images/{digest}/rebuild", role: .read, handler: explain),
+            Endpoint(.put, "/v1/images/{digest}/base", role: .ingest, handler: setBase),
+        ]
+    }
+
+    @Sendable func plan(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let filter = try Self.filter(request)
+        let input = try await database.rebuildPlanInput()
+        let plan = try Self.plan(input)
+        let entries = plan.entries(matching: filter)
+        if CSV.isRequested(request) {
+            return CSV.response(header: RebuildPlanEntryResponse.csvHeader, rows: entries.map(RebuildPlanEntryResponse.csvRow))
+        }
+        var json = RebuildPlanJSON(capacity: 1024 + entries.count * 1024)
+        json.writePlan(generatedAt: Timestamp.format(input.now), waveCount: plan.waveCount, entries: entries)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: json.buffer))
+    }
+
+    @Sendable func explain(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let digest = try Self.digest(request, context)
+        guard let image = try await database.image(digest: digest.value) else {
+            throw ProblemDetails.notFound("image \(digest) is not tracked")
+        }
+        let plan = try Self.plan(try await database.rebuildPlanInput())
+        let response: RebuildExplanationResponse
+        switch plan.explain(digest) {
+        case .rebuild(let entry):
+            response = RebuildExplanationResponse(
+                digest: digest.value, counted: true, needsRebuild: true,
+                detail: "the image needs a rebuild in wave \(entry.wave): " + entry.reasonCodes.map(\.rawValue).joined(separator: ", "),
+                entry: RebuildPlanEntryResponse(entry), checks: [])
+        case .needsNothing(_, let checks):
+            response = RebuildExplanationResponse(
+                digest: digest.value, counted: true, needsRebuild: false, detail: "the image needs nothing: every check passed",
+                entry: nil, checks: checks.map { .init(name: $0.name.rawValue, detail: $0.detail) })
+        case nil:
+            let why = image.successor.map { "it was superseded by \($0)" } ?? "no tag points to it"
+            response = RebuildExplanationResponse(
+                digest: digest.value, counted: false, needsRebuild: false,
+                detail: "the image does not count for rebuild planning: \(why)", entry: nil, checks: [])
+        }
+        return try JSONResponse.make(response)
+    }
+
+    @Sendable func request(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(RebuildRequestBody.self, limits: limits)
+        var errors: [ProblemDetails.FieldError] = []
+        let digest = try? Digest(parsing: body.digest)
+        if digest == nil { errors.append(.init(field: "digest", message: "must be 'sha256:' followed by 64 lowercase hex digits")) }
+        let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        if reason.isEmpty || reason.unicodeScalars.count > 2000 {
+            errors.append(.init(field: "reason", message: "must be 1 to 2000 characters, not only spaces"))
+        }
+        guard errors.isEmpty, let digest else { throw ProblemDetails.validation(errors) }
+        guard let stored = try await database.requestRebuild(digest: digest.value, reason: reason, by: try context.requireToken()) else {
+            throw ProblemDetails.invalidField("digest", "\(digest) is not a tracked image")
+        }
+        return try JSONResponse.make(RebuildRequestResponse(stored), status: .created)
+    }
+
+    @Sendable func setBase(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let digest = try Self.digest(request, context)
+        let body = try await request.decodeJSON(SetBaseRequest.self, limits: limits)
+        let base: ImageReference
+        do {
+            base = try ImageReference(parsing: body.reference)
+        } catch {
+            throw ProblemDetails.invalidField("reference", error.reason)
+        }
+        guard let baseDigest = base.digest else {
+            throw ProblemDetails.invalidField("reference", "must include the base image's digest (…@sha256:<64 hex>)")
+        }
+        guard baseDigest != digest else {
+            throw ProblemDetails(
+                .lineageCycle, status: .unprocessableContent,
+                detail: PlanningError.lineageCycle([digest]).description, errors: [.init(field: "reference", message: "an image cannot be its own base")])
+        }
+        return try JSONResponse.make(ImageResponse(try await database.setBase(digest: digest.value, base: base)))
+    }
+
+    // MARK: - Helpers
+
+    /// Plans, answering a lineage loop (possible when base tags move) as a conflict that names it.
+    private static func plan(_ input: RebuildPlanInput) throws -> RebuildPlan {
+        do {
+            return try RebuildPlanner.plan(input)
+        } catch {
+            throw ProblemDetails(.conflict, status: .conflict, detail: "the rebuild plan cannot be ordered: \(error.description)")
+        }
+    }
+
+    private static func digest(_ request: Request, _ context: AppRequestContext) throws -> Digest {
+        guard let digest = try? Digest(parsing: request.pathParameter("digest", context)) else {
+            throw ProblemDetails.badParameter("digest", "must be 'sha256:' followed by 64 lowercase hex digits")
+        }
+        return digest
+    }
+
+    /// The plan filters from the query: repository, reason, min_severity, wave.
+    private static func filter(_ request: Request) throws -> RebuildPlanFilter {
+        let query = request.uri.queryParameters
+        var filter = RebuildPlanFilter()
+        if let text = query["repository"].map(String.init), !text.isEmpty {
+            do {
+                filter.repository = try RepositoryName(parsing: text)
+            } catch {
+                throw ProblemDetails.badParameter("repository", error.reason)
+            }
+        }
+        if let text = query["reason"].map(String.init) {
+            guard let code = RebuildReasonCode(rawValue: text) else {
+                throw ProblemDetails.badParameter(
+                    "reason", "must be one of " + RebuildReasonCode.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            filter.reason = code
+        }
+        if let text = query["min_severity"].map(String.init) {
+            guard let severity = PlanSeverity(rawValue: text) else {
+                throw ProblemDetails.badParameter("min_severity", "must be one of unknown, low, medium, high, critical")
+            }
+            filter.minimumSeverity = severity
+        }
+        if let text = query["wave"].map(String.init) {
+            guard let wave = Int(text), wave >= 1 else { throw ProblemDetails.badParameter("wave", "must be an integer from 1") }
+            filter.wave = wave
+        }
+        return filter
+    }
+}

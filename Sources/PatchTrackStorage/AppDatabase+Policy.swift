@@ -1,0 +1,257 @@
+import Foundation
+import GRDB
+import PatchTrackCore
+
+/// Days allowed to patch a finding, per severity.
+public struct SLADays: Sendable, Equatable, Codable {
+    public var critical: Int
+    public var high: Int
+    public var medium: Int
+    public var low: Int
+
+    /// Creates SLA days; the defaults are 2, 7, 30 and 90.
+    public init(critical: Int = 2, high: Int = 7, medium: Int = 30, low: Int = 90) {
+        self.critical = critical
+        self.high = high
+        self.medium = medium
+        self.low = low
+    }
+}
+
+/// The policy defaults as stored.
+public struct StoredPolicyDefaults: Sendable, Equatable {
+    /// The rebuild rules for repositories without an override.
+    public var rules: RebuildRules
+    /// Days to patch per severity.
+    public var sla: SLADays
+    /// When the defaults last changed (RFC 3339); nil while they are the built-in ones.
+    public var updatedAt: String?
+}
+
+/// One repository's override as stored.
+public struct StoredRepositoryPolicy: Sendable, Equatable {
+    /// The normalised repository name.
+    public var repository: String
+    /// The changes to the defaults.
+    public var override: RebuildRulesOverride
+    /// When it last changed (RFC 3339).
+    public var updatedAt: String
+}
+
+/// The whole policy: defaults and every override, by repository name.
+public struct StoredPolicy: Sendable, Equatable {
+    public var defaults: StoredPolicyDefaults
+    public var overrides: [StoredRepositoryPolicy]
+
+    /// The policy as rebuild planning takes it.
+    public var rebuildPolicy: RebuildPolicy {
+        var overrides: [RepositoryName: RebuildRulesOverride] = [:]
+        for stored in self.overrides {
+            guard let name = try? RepositoryName(parsing: stored.repository) else { continue }
+            overrides[name] = stored.override
+        }
+        return RebuildPolicy(defaults: defaults.rules, overrides: overrides)
+    }
+}
+
+/// One audited policy change.
+public struct PolicyChange: Sendable, Equatable {
+    public var id: Int64
+    /// nil for the defaults.
+    public var repository: String?
+    public var tokenID: Int64?
+    public var tokenName: String
+    public var changedAt: String
+    /// The policy before, as JSON; nil when there was none.
+    public var oldValue: String?
+    /// The policy after, as JSON.
+    public var newValue: String
+}
+
+extension AppDatabase {
+    /// The defaults and every repository override.
+    public func policy() async throws -> StoredPolicy {
+        try await pool.read { db in try Self.loadPolicy(db) }
+    }
+
+    /// Changes the defaults with `change` (which sees the current ones) and audits the change as `token`.
+    public func updatePolicyDefaults(
+        by token: TokenInfo, _ change: @escaping @Sendable (inout RebuildRules, inout SLADays) -> Void
+    ) async throws -> StoredPolicy {
+        let now = timestamp
+        return try await pool.write { db in
+            let old = try Self.loadDefaults(db)
+            var rules = old.rules
+            var sla = old.sla
+            change(&rules, &sla)
+            try db.execute(
+                literal: """
+                    UPDATE rebuildPolicy SET minimumSeverity = \(rules.minimumSeverity.rawValue),
+                        requireFix = \(rules.requireFix), maximumAgeDays = \(rules.maximumAgeDays),
+                        trustedBasePatterns = \(try Self.json(rules.trustedBasePatterns.map(\.text))),
+                        slaCriticalDays = \(sla.critical), slaHighDays = \(sla.high), slaMediumDays = \(sla.medium),
+                        slaLowDays = \(sla.low), updatedAt = \(now)
+                    WHERE id = 1
+                    """)
+            let new = StoredPolicyDefaults(rules: rules, sla: sla, updatedAt: now)
+            try Self.audit(
+                db, repository: nil, token: token, now: now, old: try Self.json(AuditedDefaults(old)),
+                new: try Self.json(AuditedDefaults(new)))
+            return try Self.loadPolicy(db)
+        }
+    }
+
+    /// Replaces the override of `repository` (a normalised name) and audits the change as `token`.
+    public func setRepositoryPolicy(
+        repository: String, override: RebuildRulesOverride, by token: TokenInfo
+    ) async throws -> StoredRepositoryPolicy {
+        let now = timestamp
+        return try await pool.write { db in
+            let old = try Self.loadOverrides(db, repository: repository).first
+            let maximumAge: String
+            switch override.maximumAgeDays {
+            case .none: maximumAge = "inherit"
+            case .some(.none): maximumAge = "none"
+            case .some(.some): maximumAge = "days"
+            }
+            let maximumAgeDays: Int? = override.maximumAgeDays ?? nil
+            try db.execute(
+                literal: """
+                    INSERT INTO repositoryPolicy (repository, minimumSeverity, requireFix, maximumAge, maximumAgeDays,
+                        trustedBasePatterns, updatedAt)
+                    VALUES (\(repository), \(override.minimumSeverity?.rawValue), \(override.requireFix), \(maximumAge),
+                        \(maximumAgeDays), \(try override.trustedBasePatterns.map { try Self.json($0.map(\.text)) }), \(now))
+                    ON CONFLICT (repository) DO UPDATE SET minimumSeverity = excluded.minimumSeverity,
+                        requireFix = excluded.requireFix, maximumAge = excluded.maximumAge,
+                        maximumAgeDays = excluded.maximumAgeDays, trustedBasePatterns = excluded.trustedBasePatterns,
+                        updatedAt = excluded.updatedAt
+                    """)
+            let stored = StoredRepositoryPolicy(repository: repository, override: override, updatedAt: now)
+            try Self.audit(
+                db, repository: repository, token: token, now: now,
+                old: try old.map { try Self.json(AuditedOverride($0)) }, new: try Self.json(AuditedOverride(stored)))
+            return stored
+        }
+    }
+
+    /// Every audited change, oldest first.
+    public func policyChanges() async throws -> [PolicyChange] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM policyChange ORDER BY id").map { row in
+                PolicyChange(
+                    id: row["id"], repository: row["repository"], tokenID: row["tokenId"], tokenName: row["tokenName"],
+                    changedAt: row["changedAt"], oldValue: row["oldValue"], newValue: row["newValue"])
+            }
+        }
+    }
+
+    // MARK: - Steps
+
+    static func loadPolicy(_ db: Database) throws -> StoredPolicy {
+        StoredPolicy(defaults: try loadDefaults(db), overrides: try loadOverrides(db, repository: nil))
+    }
+
+    static func loadDefaults(_ db: Database) throws -> StoredPolicyDefaults {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM rebuildPolicy WHERE id = 1") else {
+            return StoredPolicyDefaults(rules: RebuildRules(), sla: SLADays(), updatedAt: nil)
+        }
+        let rules = RebuildRules(
+            minimumSeverity: PlanSeverity(rawValue: row["minimumSeverity"]) ?? .high, requireFix: row["requireFix"],
+            maximumAgeDays: row["maximumAgeDays"], trustedBasePatterns: patterns(row["trustedBasePatterns"]) ?? [])
+        let sla = SLADays(critical: row["slaCriticalDays"], high: row["slaHighDays"], medium: row["slaMediumDays"], low: row["slaLowDays"])
+        return StoredPolicyDefaults(rules: rules, sla: sla, updatedAt: row["updatedAt"])
+    }
+
+    /// Overrides by repository name; only that of `repository` when given.
+    static func loadOverrides(_ db: Database, repository: String?) throws -> [StoredRepositoryPolicy] {
+        try Row.fetchAll(
+            db, literal: "SELECT * FROM repositoryPolicy WHERE \(repository) IS NULL OR repository = \(repository) ORDER BY repository"
+        ).map { row in
+            let maximumAge: String = row["maximumAge"]
+            let days: Int? = row["maximumAgeDays"]
+            let override = RebuildRulesOverride(
+                minimumSeverity: (row["minimumSeverity"] as String?).flatMap(PlanSeverity.init(rawValue:)),
+                requireFix: row["requireFix"],
+                maximumAgeDays: maximumAge == "inherit" ? nil : .some(maximumAge == "none" ? nil : days),
+                trustedBasePatterns: patterns(row["trustedBasePatterns"]))
+            return StoredRepositoryPolicy(repository: row["repository"], override: override, updatedAt: row["updatedAt"])
+        }
+    }
+
+    private static func patterns(_ json: String?) -> [RepositoryPattern]? {
+        guard let json else { return nil }
+        let texts = (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+        return texts.map { RepositoryPattern($0) }
+    }
+
+    private static func audit(_ db: Database, repository: String?, token: TokenInfo, now: String, old: String?, new: String) throws {
+        try db.execute(
+            literal: """
+                INSERT INTO policyChange (repository, tokenId, tokenName, changedAt, oldValue, newValue)
+                VALUES (\(repository), \(token.id), \(token.name), \(now), \(old), \(new))
+                """)
+    }
+}
+
+// MARK: - Audit documents
+
+/// The defaults as written to the audit trail.
+private struct AuditedDefaults: Encodable {
+    let minSeverity: String
+    let requireFix: Bool
+    let maxAgeDays: Int?
+    let trustedBaseRepositories: [String]
+    let slaDays: SLADays
+
+    init(_ defaults: StoredPolicyDefaults) {
+        minSeverity = defaults.rules.minimumSeverity.rawValue
+        requireFix = defaults.rules.requireFix
+        maxAgeDays = defaults.rules.maximumAgeDays
+        trustedBaseRepositories = defaults.rules.trustedBasePatterns.map(\.text)
+        slaDays = defaults.sla
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case minSeverity = "min_severity"
+        case requireFix = "require_fix"
+        case maxAgeDays = "max_age_days"
+        case trustedBaseRepositories = "trusted_base_repositories"
+        case slaDays = "sla_days"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(minSeverity, forKey: .minSeverity)
+        try container.encode(requireFix, forKey: .requireFix)
+        try container.encode(maxAgeDays, forKey: .maxAgeDays)
+        try container.encode(trustedBaseRepositories, forKey: .trustedBaseRepositories)
+        try container.encode(slaDays, forKey: .slaDays)
+    }
+}
+
+/// An override as written to the audit trail: inherited rules are left out; a removed maximum age is null.
+private struct AuditedOverride: Encodable {
+    let stored: StoredRepositoryPolicy
+
+    init(_ stored: StoredRepositoryPolicy) {
+        self.stored = stored
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case repository
+        case minSeverity = "min_severity"
+        case requireFix = "require_fix"
+        case maxAgeDays = "max_age_days"
+        case trustedBaseRepositories = "trusted_base_repositories"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        let override = stored.override
+        try container.encode(stored.repository, forKey: .repository)
+        try container.encodeIfPresent(override.minimumSeverity?.rawValue, forKey: .minSeverity)
+        try container.encodeIfPresent(override.requireFix, forKey: .requireFix)
+        if let maximumAgeDays = override.maximumAgeDays { try container.encode(maximumAgeDays, forKey: .maxAgeDays) }
+        try container.encodeIfPresent(override.trustedBasePatterns?.map(\.text), forKey: .trustedBaseRepositories)
+    }
+}

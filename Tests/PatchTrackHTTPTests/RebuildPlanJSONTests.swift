@@ -1,0 +1,51 @@
+import Foundation
+import PatchTrackCore
+import Testing
+
+@testable import PatchTrackHTTP
+
+@Suite("Rebuild plan JSON writer")
+struct RebuildPlanJSONTests {
+    @Test("the plan writer's bytes equal the API encoder's for a plan with every reason and awkward strings")
+    func sameBytesAsTheEncoder() throws {
+        // given: a base with a fixable finding, an untrusted base moved on, an old image with requests
+        let base = try RepositoryName(parsing: "docker.io/library/debian")
+        let app = try RepositoryName(parsing: "ghcr.io/acme/app")
+        let d = { (c: Character) in try Digest(parsing: "sha256:" + String(repeating: c, count: 64)) }
+        let now = Date(timeIntervalSince1970: 1_795_000_000)
+        let input = RebuildPlanInput(
+            images: [
+                PlanImage(digest: try d("1"), repository: base, tags: ["12"], created: now.addingTimeInterval(-86_400)),
+                PlanImage(
+                    digest: try d("2"), repository: app, tags: ["latest", "v1"], created: now.addingTimeInterval(-90 * 86_400),
+                    base: ImageReference(repository: base, tag: "12", digest: try d("3"))),
+                PlanImage(digest: try d("4"), repository: app, tags: [], created: nil, base: ImageReference(repository: base)),
+            ],
+            tagHeads: [RepositoryTag(repository: base, tag: "12"): try d("1")],
+            findings: [
+                try d("1"): [
+                    PlanFinding(advisoryID: "CVE-2026-1", package: "lib\"quoted\"\\", installedVersion: "1.0/α", fixedVersion: "1.1\n", severity: .critical, layerOrigin: .image),
+                    PlanFinding(advisoryID: "CVE-2026-2", package: "b\u{1}", installedVersion: "2", fixedVersion: nil, severity: .high, suppressedByVEX: false),
+                ]
+            ],
+            requests: [try d("4"): [RebuildRequest(requestedBy: "ops/\"team\"", reason: "tab\there", requestedAt: now)]],
+            policy: RebuildPolicy(defaults: RebuildRules(requireFix: false, trustedBasePatterns: ["ghcr.io/**", "quay.io/*"])),
+            now: now)
+        let plan = try RebuildPlanner.plan(input)
+        #expect(Set(plan.entries.flatMap(\.reasonCodes)) == Set(RebuildReasonCode.allCases))
+
+        // when
+        var writer = RebuildPlanJSON(capacity: 16)
+        writer.writePlan(generatedAt: Timestamp.format(now), waveCount: plan.waveCount, entries: plan.entries)
+        let written = String(buffer: writer.buffer)
+        let encoded = String(
+            decoding: try APICoding.encoder.encode(
+                RebuildPlanResponse(
+                    generatedAt: Timestamp.format(now), waveCount: plan.waveCount, total: plan.entries.count,
+                    items: plan.entries.map(RebuildPlanEntryResponse.init))),
+            as: UTF8.self)
+
+        // then
+        #expect(written == encoded)
+    }
+}
