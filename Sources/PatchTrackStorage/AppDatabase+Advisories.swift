@@ -56,7 +56,7 @@ extension AppDatabase {
         let chunk = 1_000
         for start in stride(from: 0, to: entries.count, by: chunk) {
             let slice = entries[start..<min(start + chunk, entries.count)]
-            items += try await pool.write { db in
+            items += try await write { db in
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 var items: [AdvisoryIntakeItem] = []

@@ -61,7 +61,7 @@ extension AppDatabase {
     /// findings get their fate. Returns the build and whether it is new.
     public func recordBuild(_ report: BuildReport, by token: TokenInfo) async throws -> (build: StoredBuild, created: Bool) {
         let now = timestamp
-        return try await pool.write { db in
+        return try await write { db in
             let repositoryId = try Self.repositoryID(db, name: report.repository.value, now: now)
             var replacesId: Int64?
             if let replaces = report.replaces {

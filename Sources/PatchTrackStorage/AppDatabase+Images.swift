@@ -59,7 +59,7 @@ extension AppDatabase {
     /// Returns the stored image and whether it was new.
     public func registerImage(_ registration: ImageRegistration) async throws -> (image: StoredImage, created: Bool) {
         let now = timestamp
-        return try await pool.write { db in
+        return try await write { db in
             let created = try Self.upsertImage(db, registration, now: now)
             let image = try Self.storedImages(db, ids: [created.id]).first!
             return (image, created.isNew)

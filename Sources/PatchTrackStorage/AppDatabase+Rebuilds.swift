@@ -240,7 +240,7 @@ extension AppDatabase {
     /// Records a request to rebuild the image with `digest`; nil when the image is not tracked.
     public func requestRebuild(digest: String, reason: String, by token: TokenInfo) async throws -> StoredRebuildRequest? {
         let now = timestamp
-        return try await pool.write { db in
+        return try await write { db in
             guard let imageId = try Int64.fetchOne(db, sql: "SELECT id FROM image WHERE digest = ?", arguments: [digest]) else {
                 return nil
             }
@@ -260,7 +260,7 @@ extension AppDatabase {
     /// is not tracked.
     public func setBase(digest: String, base: ImageReference) async throws -> StoredImage {
         let now = timestamp
-        return try await pool.write { db in
+        return try await write { db in
             guard let imageId = try Int64.fetchOne(db, sql: "SELECT id FROM image WHERE digest = ?", arguments: [digest]) else {
                 throw StorageError.notFound("image \(digest)")
             }

@@ -78,7 +78,7 @@ extension AppDatabase {
         let countsJSON = try Self.json(counts)
         let skippedJSON = try Self.json(skipped.map { ["path": $0.path, "reference": $0.reference ?? "", "reason": $0.reason] })
         let cache = preparedAdvisories
-        return try await pool.write { db in
+        return try await write { db in
             let (imageId, _) = try Self.upsertImage(db, registration, now: now)
             var result = ScanIngestResult(
                 scanID: 0, imageDigest: registration.digest.value, repository: registration.repository.value,

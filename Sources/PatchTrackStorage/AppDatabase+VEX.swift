@@ -17,7 +17,7 @@ extension AppDatabase {
     /// its earlier versions, so posting it again changes nothing.
     public func ingestVEX(_ document: VEXDocument) async throws -> VEXIngestResult {
         let now = timestamp
-        return try await pool.write { db in
+        return try await write { db in
             var result = VEXIngestResult(stored: 0, skipped: document.skipped.map { ($0.path, $0.reason) }, replaced: 0)
             if let id = document.id {
                 try db.execute(

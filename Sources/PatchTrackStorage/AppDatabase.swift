@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import PatchTrackCore
 
 /// The application's database: one SQLite file in WAL mode behind one `DatabasePool`, and its use cases.
@@ -13,6 +14,8 @@ public struct AppDatabase: Sendable {
     let now: @Sendable () -> Date
     /// Advisories parsed for matching, kept across requests (this process is the only writer).
     let preparedAdvisories = PreparedAdvisoryCache()
+    /// Counts write transactions, so derived answers (the rebuild plan) can be reused until the data changes.
+    private let writes = WriteCounter()
 
     /// Opens (creating when missing) the database at `path` and applies pending migrations when `migrate` is true.
     public init(path: String, migrate: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) throws {
@@ -64,6 +67,30 @@ public struct AppDatabase: Sendable {
         try pool.close()
     }
 
+    /// How many write transactions this process has run (failed ones included): equal values mean unchanged data.
+    public var writeGeneration: Int { writes.value }
+
+    /// One write transaction of a use case, counted.
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        defer { writes.increment() }
+        return try await pool.write(updates)
+    }
+
+    /// One synchronous write transaction (command-line use cases), counted.
+    func writeNow<T>(_ updates: (Database) throws -> T) throws -> T {
+        defer { writes.increment() }
+        return try pool.write(updates)
+    }
+
     /// The current time as stored: RFC 3339 UTC with milliseconds.
     var timestamp: String { Timestamp.format(now()) }
+}
+
+/// A counter shared by every copy of an `AppDatabase`.
+final class WriteCounter: Sendable {
+    private let count = Atomic<Int>(0)
+
+    var value: Int { count.load(ordering: .acquiring) }
+
+    func increment() { count.add(1, ordering: .releasing) }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import PatchTrackCore
 import PatchTrackStorage
@@ -6,6 +7,8 @@ import PatchTrackStorage
 struct RebuildsController {
     let database: AppDatabase
     let limits: BodyLimits
+    /// The last plan, reused while no write happened and it is younger than a minute (ages move slowly).
+    let cache = PlanCache()
 
     var endpoints: [Endpoint] {
         [
@@ -18,14 +21,13 @@ struct RebuildsController {
 
     @Sendable func plan(_ request: Request, context: AppRequestContext) async throws -> Response {
         let filter = try Self.filter(request)
-        let input = try await database.rebuildPlanInput()
-        let plan = try Self.plan(input)
+        let (plan, generatedAt) = try await currentPlan()
         let entries = plan.entries(matching: filter)
         if CSV.isRequested(request) {
             return CSV.response(header: RebuildPlanEntryResponse.csvHeader, rows: entries.map(RebuildPlanEntryResponse.csvRow))
         }
         var json = RebuildPlanJSON(capacity: 1024 + entries.count * 1024)
-        json.writePlan(generatedAt: Timestamp.format(input.now), waveCount: plan.waveCount, entries: entries)
+        json.writePlan(generatedAt: Timestamp.format(generatedAt), waveCount: plan.waveCount, entries: entries)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: json.buffer))
     }
 
@@ -34,7 +36,7 @@ struct RebuildsController {
         guard let image = try await database.image(digest: digest.value) else {
             throw ProblemDetails.notFound("image \(digest) is not tracked")
         }
-        let plan = try Self.plan(try await database.rebuildPlanInput())
+        let (plan, _) = try await currentPlan()
         let response: RebuildExplanationResponse
         switch plan.explain(digest) {
         case .rebuild(let entry):
@@ -92,6 +94,16 @@ struct RebuildsController {
     }
 
     // MARK: - Helpers
+
+    /// The plan of the current data: the cached one when no write happened since and it is under a minute old.
+    private func currentPlan() async throws -> (RebuildPlan, Date) {
+        let generation = database.writeGeneration
+        if let cached = cache.plan(generation: generation, maximumAge: 60) { return cached }
+        let input = try await database.rebuildPlanInput()
+        let plan = try Self.plan(input)
+        cache.store(plan, generatedAt: input.now, generation: generation)
+        return (plan, input.now)
+    }
 
     /// Plans, answering a lineage loop (possible when base tags move) as a conflict that names it.
     private static func plan(_ input: RebuildPlanInput) throws -> RebuildPlan {
