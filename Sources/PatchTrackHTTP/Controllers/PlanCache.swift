@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import PatchTrackCore
 import Synchronization
 
@@ -9,7 +10,11 @@ final class PlanCache: Sendable {
         let plan: RebuildPlan
         let generatedAt: Date
         let generation: Int
+        /// Encoded answers of this plan by variant (format and query), at most `maximumBodies` of them.
+        var bodies: [String: ByteBuffer] = [:]
     }
+
+    private static let maximumBodies = 8
 
     private let entry = Mutex<Entry?>(nil)
 
@@ -18,6 +23,22 @@ final class PlanCache: Sendable {
         entry.withLock { entry in
             guard let entry, entry.generation == generation, Date().timeIntervalSince(entry.generatedAt) < maximumAge else { return nil }
             return (entry.plan, entry.generatedAt)
+        }
+    }
+
+    /// The encoded answer `variant` of the plan computed at `generation`, if kept and still fresh.
+    func body(_ variant: String, generation: Int, maximumAge: TimeInterval) -> ByteBuffer? {
+        entry.withLock { entry in
+            guard let entry, entry.generation == generation, Date().timeIntervalSince(entry.generatedAt) < maximumAge else { return nil }
+            return entry.bodies[variant]
+        }
+    }
+
+    /// Keeps an encoded answer of the plan computed at `generation`.
+    func store(body: ByteBuffer, variant: String, generation: Int) {
+        entry.withLock { entry in
+            guard entry?.generation == generation, (entry?.bodies.count ?? 0) < Self.maximumBodies else { return }
+            entry?.bodies[variant] = body
         }
     }
 

@@ -21,14 +21,25 @@ struct RebuildsController {
 
     @Sendable func plan(_ request: Request, context: AppRequestContext) async throws -> Response {
         let filter = try Self.filter(request)
-        let (plan, generatedAt) = try await currentPlan()
-        let entries = plan.entries(matching: filter)
-        if CSV.isRequested(request) {
-            return CSV.response(header: RebuildPlanEntryResponse.csvHeader, rows: entries.map(RebuildPlanEntryResponse.csvRow))
+        let csv = CSV.isRequested(request)
+        let contentType = csv ? "text/csv; charset=utf-8" : "application/json"
+        let variant = (csv ? "csv?" : "json?") + (request.uri.query ?? "")
+        let generation = database.writeGeneration
+        if let body = cache.body(variant, generation: generation, maximumAge: 60) {
+            return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: body))
         }
-        var json = RebuildPlanJSON(capacity: 1024 + entries.count * 1024)
-        json.writePlan(generatedAt: Timestamp.format(generatedAt), waveCount: plan.waveCount, entries: entries)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: json.buffer))
+        let (plan, generatedAt) = try await currentPlan(generation: generation)
+        let entries = plan.entries(matching: filter)
+        let body: ByteBuffer
+        if csv {
+            body = ByteBuffer(string: CSV.render(header: RebuildPlanEntryResponse.csvHeader, rows: entries.map(RebuildPlanEntryResponse.csvRow)))
+        } else {
+            var json = RebuildPlanJSON(capacity: 1024 + entries.count * 1024)
+            json.writePlan(generatedAt: Timestamp.format(generatedAt), waveCount: plan.waveCount, entries: entries)
+            body = json.buffer
+        }
+        cache.store(body: body, variant: variant, generation: generation)
+        return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: body))
     }
 
     @Sendable func explain(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -36,7 +47,7 @@ struct RebuildsController {
         guard let image = try await database.image(digest: digest.value) else {
             throw ProblemDetails.notFound("image \(digest) is not tracked")
         }
-        let (plan, _) = try await currentPlan()
+        let (plan, _) = try await currentPlan(generation: database.writeGeneration)
         let response: RebuildExplanationResponse
         switch plan.explain(digest) {
         case .rebuild(let entry):
@@ -96,8 +107,7 @@ struct RebuildsController {
     // MARK: - Helpers
 
     /// The plan of the current data: the cached one when no write happened since and it is under a minute old.
-    private func currentPlan() async throws -> (RebuildPlan, Date) {
-        let generation = database.writeGeneration
+    private func currentPlan(generation: Int) async throws -> (RebuildPlan, Date) {
         if let cached = cache.plan(generation: generation, maximumAge: 60) { return cached }
         let input = try await database.rebuildPlanInput()
         let plan = try Self.plan(input)
