@@ -115,18 +115,4 @@ extension BuildResponse {
 }
 
 /// A page of builds.
-struct BuildListResponse: Encodable {
-    let items: [BuildResponse]
-    let nextCursor: String?
-
-    enum CodingKeys: String, CodingKey {
-        case items
-        case nextCursor = "next_cursor"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encode(nextCursor, forKey: .nextCursor)
-    }
-}
+typealias BuildListResponse = PageResponse<BuildResponse>

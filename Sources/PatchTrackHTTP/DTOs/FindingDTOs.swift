@@ -84,21 +84,7 @@ struct FindingResponse: Encodable {
 }
 
 /// A page of findings.
-struct FindingListResponse: Encodable {
-    let items: [FindingResponse]
-    let nextCursor: String?
-
-    enum CodingKeys: String, CodingKey {
-        case items
-        case nextCursor = "next_cursor"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encode(nextCursor, forKey: .nextCursor)
-    }
-}
+typealias FindingListResponse = PageResponse<FindingResponse>
 
 /// Where a scanner and PatchTrack disagree about one image.
 struct DisagreementResponse: Encodable {

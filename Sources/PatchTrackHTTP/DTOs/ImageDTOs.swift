@@ -166,18 +166,4 @@ struct ImageResponse: Encodable {
 }
 
 /// A page of images.
-struct ImageListResponse: Encodable {
-    let items: [ImageResponse]
-    let nextCursor: String?
-
-    enum CodingKeys: String, CodingKey {
-        case items
-        case nextCursor = "next_cursor"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encode(nextCursor, forKey: .nextCursor)
-    }
-}
+typealias ImageListResponse = PageResponse<ImageResponse>

@@ -51,18 +51,4 @@ struct RepositoryResponse: Encodable {
 }
 
 /// A page of repositories.
-struct RepositoryListResponse: Encodable {
-    let items: [RepositoryResponse]
-    let nextCursor: String?
-
-    enum CodingKeys: String, CodingKey {
-        case items
-        case nextCursor = "next_cursor"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encode(nextCursor, forKey: .nextCursor)
-    }
-}
+typealias RepositoryListResponse = PageResponse<RepositoryResponse>

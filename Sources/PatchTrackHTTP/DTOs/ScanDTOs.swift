@@ -138,18 +138,4 @@ struct ComponentResponse: Encodable {
 }
 
 /// A page of components.
-struct ComponentListResponse: Encodable {
-    let items: [ComponentResponse]
-    let nextCursor: String?
-
-    enum CodingKeys: String, CodingKey {
-        case items
-        case nextCursor = "next_cursor"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encode(nextCursor, forKey: .nextCursor)
-    }
-}
+typealias ComponentListResponse = PageResponse<ComponentResponse>
