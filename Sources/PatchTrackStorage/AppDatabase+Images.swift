@@ -69,7 +69,7 @@ extension AppDatabase {
     /// The image with `digest`, or nil.
     public func image(digest: String) async throws -> StoredImage? {
         try await pool.read { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM image WHERE digest = ?", arguments: [digest]) else {
+            guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM image WHERE digest = ?"), arguments: [digest]) else {
                 return nil
             }
             return try Self.storedImages(db, ids: [id]).first
@@ -190,31 +190,31 @@ extension AppDatabase {
     static func storedImages(_ db: Database, ids: [Int64]) throws -> [StoredImage] {
         guard !ids.isEmpty else { return [] }
         let rows = try Row.fetchAll(
-            db,
-            sql: """
+            db.cachedStatement(
+                sql: """
                 SELECT i.*, r.name AS repositoryName FROM image i JOIN repository r ON r.id = i.repositoryId
                 WHERE i.id IN (SELECT value FROM json_each(?))
-                """,
+                """),
             arguments: [jsonArray(ids)])
         let tagRows = try Row.fetchAll(
-            db,
-            sql: """
+            db.cachedStatement(
+                sql: """
                 SELECT t.imageId, t.name, r.name AS repositoryName FROM tag t JOIN repository r ON r.id = t.repositoryId
                 WHERE t.imageId IN (SELECT value FROM json_each(?)) ORDER BY r.name, t.name
-                """,
+                """),
             arguments: [jsonArray(ids)])
         var tags: [Int64: [TagPointer]] = [:]
         for row in tagRows {
             tags[row["imageId"], default: []].append(TagPointer(repository: row["repositoryName"], name: row["name"]))
         }
         let supersessions = try Row.fetchAll(
-            db,
-            sql: """
+            db.cachedStatement(
+                sql: """
                 SELECT s.imageId, s.successorImageId, o.digest AS oldDigest, n.digest AS newDigest FROM supersession s
                 JOIN image o ON o.id = s.imageId JOIN image n ON n.id = s.successorImageId
                 WHERE s.imageId IN (SELECT value FROM json_each(?1)) OR s.successorImageId IN (SELECT value FROM json_each(?1))
                 ORDER BY s.id
-                """,
+                """),
             arguments: [jsonArray(ids)])
         var successors: [Int64: String] = [:]
         var predecessors: [Int64: String] = [:]
