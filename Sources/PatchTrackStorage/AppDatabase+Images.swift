@@ -61,7 +61,7 @@ extension AppDatabase {
         let now = timestamp
         return try await write { db in
             let created = try Self.upsertImage(db, registration, now: now)
-            let image = try Self.storedImages(db, ids: [created.id]).first!
+            guard let image = try Self.storedImages(db, ids: [created.id]).first else { throw StorageError.notFound("image \(registration.digest)") }
             return (image, created.isNew)
         }
     }
