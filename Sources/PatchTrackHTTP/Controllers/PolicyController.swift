@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import PatchTrackCore
 import PatchTrackStorage
@@ -12,6 +13,7 @@ struct PolicyController {
         [
             Endpoint(.get, "/v1/policy", role: .admin, handler: show),
             Endpoint(.put, "/v1/policy", role: .admin, handler: update),
+            Endpoint(.get, "/v1/policy/changes", role: .admin, handler: changes),
             Endpoint(.get, "/v1/repositories/**/policy", role: .admin, handler: showRepository),
             Endpoint(.put, "/v1/repositories/**/policy", role: .admin, handler: updateRepository),
         ]
@@ -25,6 +27,23 @@ struct PolicyController {
         let change = try await request.decodeJSON(PolicyUpdateRequest.self, limits: limits).change()
         let policy = try await database.updatePolicyDefaults(by: try context.requireToken(), change)
         return try JSONResponse.make(PolicyResponse(policy: policy))
+    }
+
+    /// The audit trail: every change of the defaults or of an override, oldest first, with the policy before and
+    /// after as stored (JSON objects, written through as they are).
+    @Sendable func changes(_ request: Request, context: AppRequestContext) async throws -> Response {
+        func object(_ text: String?) -> Any {
+            text.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8), options: [.fragmentsAllowed]) } ?? NSNull()
+        }
+        let items: [[String: Any]] = try await database.policyChanges().map { change in
+            [
+                "id": change.id, "repository": change.repository ?? NSNull(), "token_id": change.tokenID ?? NSNull(),
+                "token_name": change.tokenName, "changed_at": change.changedAt, "old": object(change.oldValue),
+                "new": object(change.newValue),
+            ]
+        }
+        let data = try JSONSerialization.data(withJSONObject: ["items": items], options: [.sortedKeys, .withoutEscapingSlashes])
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     @Sendable func showRepository(_ request: Request, context: AppRequestContext) async throws -> Response {
