@@ -169,17 +169,8 @@ enum TrivyParser {
         private enum CodingKeys: String, CodingKey { case family = "Family", name = "Name" }
     }
 
-    private struct ImageConfig: Decodable {
-        var architecture: String?
-        var os: String?
-        var config: Inner?
-
-        struct Inner: Decodable {
-            var labels: [String: String]?
-
-            private enum CodingKeys: String, CodingKey { case labels = "Labels" }
-        }
-    }
+    /// The OCI image configuration both tools copy into their documents.
+    private typealias ImageConfig = OCIImageConfig
 
     private struct LayerInfo: Decodable {
         var digest: String?
