@@ -19,14 +19,6 @@ final class PreparedAdvisoryCache: Sendable {
         self.capacity = capacity
     }
 
-    /// The parsed advisory `id` if it was parsed at `updatedAt`.
-    func matcher(id: Int64, updatedAt: String) -> Entry? {
-        entries.withLock { entries in
-            guard let entry = entries[id], entry.updatedAt == updatedAt else { return nil }
-            return entry
-        }
-    }
-
     /// The parsed advisories among `wanted` (id, updatedAt), under one lock.
     func matchers(_ wanted: [(id: Int64, updatedAt: String)]) -> [Int64: Entry] {
         entries.withLock { entries in
