@@ -1,0 +1,73 @@
+import Foundation
+
+/// Days allowed to patch a finding, per severity (the policy's SLA): a finding is due its detection time plus the
+/// days of its severity. Findings of unknown severity have no due time.
+public struct ServiceLevel: Sendable, Equatable {
+    /// Days for critical findings.
+    public var criticalDays: Int
+    /// Days for high findings.
+    public var highDays: Int
+    /// Days for medium findings.
+    public var mediumDays: Int
+    /// Days for low findings.
+    public var lowDays: Int
+
+    /// Creates the levels.
+    public init(criticalDays: Int, highDays: Int, mediumDays: Int, lowDays: Int) {
+        self.criticalDays = criticalDays
+        self.highDays = highDays
+        self.mediumDays = mediumDays
+        self.lowDays = lowDays
+    }
+
+    /// The days for `severity`; nil for unknown.
+    public func days(for severity: SeverityLevel) -> Int? {
+        switch severity {
+        case .critical: criticalDays
+        case .high: highDays
+        case .medium: mediumDays
+        case .low: lowDays
+        case .unknown: nil
+        }
+    }
+
+    /// When a finding of `severity` detected at `detected` is due; nil for unknown severity.
+    public func due(detected: Date, severity: SeverityLevel) -> Date? {
+        days(for: severity).map { detected.addingTimeInterval(TimeInterval($0) * 86_400) }
+    }
+
+    /// How a finding stands against its due time at `now`.
+    public static func verdict(due: Date?, closedAt: Date?, now: Date) -> SLAVerdict {
+        guard let due else { return .none }
+        if let closedAt { return closedAt <= due ? .met : .missed }
+        if now > due { return .breached }
+        return due.timeIntervalSince(now) <= 86_400 ? .dueSoon : .onTrack
+    }
+}
+
+/// A finding's standing against its SLA.
+public enum SLAVerdict: String, CaseIterable, Sendable {
+    /// Closed by its due time.
+    case met
+    /// Closed after its due time.
+    case missed
+    /// Open and past its due time.
+    case breached
+    /// Open and due within 24 hours.
+    case dueSoon = "due_soon"
+    /// Open, due later.
+    case onTrack = "on_track"
+    /// No SLA (unknown severity).
+    case none
+}
+
+/// Nearest-rank percentiles of durations.
+public enum Percentile {
+    /// The `p`-th percentile (0 < p ≤ 100) of `values` by the nearest-rank method; nil when empty.
+    public static func of(_ values: [Double], _ p: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
+        return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+}
