@@ -123,6 +123,11 @@ extension AppDatabase {
             ).execute(arguments: arguments + [record.id, record.id, now])
             advisoryId = db.lastInsertedRowID
         }
+        if record.affected.contains(where: { $0.ranges.contains { $0.events.contains { if case .fixed = $0 { true } else { false } } } }) {
+            // The "fix available" stage of time-to-patch: the first stored version of the record that names a fix.
+            try db.cachedStatement(sql: "UPDATE advisory SET fixFirstSeen = ? WHERE id = ? AND fixFirstSeen IS NULL")
+                .execute(arguments: [now, advisoryId])
+        }
         let alias = try db.cachedStatement(sql: "INSERT OR IGNORE INTO advisoryAlias (advisoryId, alias, kind) VALUES (?, ?, ?)")
         for id in Set(record.aliases) where id != record.id { try alias.execute(arguments: [advisoryId, id, "alias"]) }
         for id in Set(record.upstream) where id != record.id { try alias.execute(arguments: [advisoryId, id, "upstream"]) }

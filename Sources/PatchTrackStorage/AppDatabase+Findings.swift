@@ -35,6 +35,8 @@ public struct FindingFilter: Sendable {
 /// did not reproduce.
 public struct StoredFinding: Sendable {
     public var key: Int64
+    /// The finding's id (for `/v1/findings/{id}/timeline`); nil for a scanner-only verdict.
+    public var findingId: Int64? { key < AppDatabase.scannerKeyOffset ? key : nil }
     public var image: String
     public var repository: String
     public var purl: String?

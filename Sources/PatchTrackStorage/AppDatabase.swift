@@ -82,6 +82,9 @@ public struct AppDatabase: Sendable {
         return try pool.write(updates)
     }
 
+    /// The current time on the database's clock (injected in tests).
+    public var currentDate: Date { now() }
+
     /// The current time as stored: RFC 3339 UTC with milliseconds.
     var timestamp: String { Timestamp.format(now()) }
 }

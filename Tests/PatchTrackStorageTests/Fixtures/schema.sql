@@ -31,7 +31,7 @@ CREATE TABLE advisory (
     record TEXT NOT NULL CHECK (json_valid(record)),
     importedAt TEXT NOT NULL,
     updatedAt TEXT NOT NULL
-);
+, fixFirstSeen TEXT);
 CREATE TABLE advisoryAlias (
     advisoryId INTEGER NOT NULL REFERENCES advisory(id) ON DELETE CASCADE,
     alias TEXT NOT NULL,
@@ -85,6 +85,17 @@ CREATE TABLE componentKey (
     matchKey TEXT NOT NULL,
     PRIMARY KEY (matchKey, componentId)
 ) WITHOUT ROWID;
+CREATE TABLE environment (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 63),
+    stage TEXT NOT NULL CHECK (length(stage) BETWEEN 1 AND 63),
+    position INTEGER NOT NULL CHECK (position BETWEEN 0 AND 1000000),
+    description TEXT CHECK (description IS NULL OR length(description) <= 1000),
+    -- The newest inventory snapshot: what runs there now. NULL until the first post.
+    currentSnapshotId INTEGER REFERENCES inventorySnapshot(id) ON DELETE SET NULL,
+    createdAt TEXT NOT NULL,
+    updatedAt TEXT NOT NULL
+);
 CREATE TABLE finding (
     id INTEGER PRIMARY KEY,
     imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
@@ -126,6 +137,44 @@ CREATE TABLE image (
     baseDigest TEXT CHECK (baseDigest IS NULL OR (baseDigest GLOB 'sha256:*' AND length(baseDigest) = 71)),
     firstSeen TEXT NOT NULL,
     lastSeen TEXT NOT NULL
+);
+CREATE TABLE imageRunning (
+    environmentId INTEGER NOT NULL REFERENCES environment(id) ON DELETE CASCADE,
+    imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
+    firstRunningAt TEXT NOT NULL,
+    lastRunningAt TEXT NOT NULL,
+    stoppedAt TEXT,
+    replicas INTEGER NOT NULL CHECK (replicas >= 0),
+    PRIMARY KEY (environmentId, imageId)
+) WITHOUT ROWID;
+CREATE TABLE inventoryContainer (
+    id INTEGER PRIMARY KEY,
+    workloadId INTEGER NOT NULL REFERENCES inventoryWorkload(id) ON DELETE CASCADE,
+    snapshotId INTEGER NOT NULL REFERENCES inventorySnapshot(id) ON DELETE CASCADE,
+    container TEXT NOT NULL,
+    isInit INTEGER NOT NULL CHECK (isInit IN (0, 1)),
+    imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
+    reference TEXT NOT NULL,
+    replicas INTEGER NOT NULL CHECK (replicas > 0)
+);
+CREATE TABLE inventorySnapshot (
+    id INTEGER PRIMARY KEY,
+    environmentId INTEGER NOT NULL REFERENCES environment(id) ON DELETE CASCADE,
+    format TEXT NOT NULL CHECK (format IN ('pod-list', 'pod', 'workload-list')),
+    takenAt TEXT NOT NULL,
+    workloads INTEGER NOT NULL CHECK (workloads >= 0),
+    replicas INTEGER NOT NULL CHECK (replicas >= 0),
+    skipped INTEGER NOT NULL CHECK (skipped >= 0),
+    tokenId INTEGER REFERENCES token(id) ON DELETE SET NULL,
+    tokenName TEXT NOT NULL
+);
+CREATE TABLE inventoryWorkload (
+    id INTEGER PRIMARY KEY,
+    snapshotId INTEGER NOT NULL REFERENCES inventorySnapshot(id) ON DELETE CASCADE,
+    name TEXT NOT NULL CHECK (length(name) BETWEEN 3 AND 512),
+    kind TEXT NOT NULL,
+    replicas INTEGER NOT NULL CHECK (replicas >= 0),
+    UNIQUE (snapshotId, name)
 );
 CREATE TABLE policyChange (
     id INTEGER PRIMARY KEY,
@@ -182,6 +231,44 @@ CREATE TABLE repositoryPolicy (
     updatedAt TEXT NOT NULL,
     CHECK ((maximumAge = 'days') = (maximumAgeDays IS NOT NULL))
 );
+CREATE TABLE rollout (
+    id INTEGER PRIMARY KEY,
+    environmentId INTEGER NOT NULL REFERENCES environment(id) ON DELETE CASCADE,
+    workload TEXT NOT NULL CHECK (length(workload) BETWEEN 3 AND 512),
+    repositoryId INTEGER NOT NULL REFERENCES repository(id) ON DELETE CASCADE,
+    toImageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
+    steps TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(steps) AND json_type(steps) = 'array'),
+    state TEXT NOT NULL CHECK (state IN ('progressing', 'paused', 'promoted', 'completed', 'aborted', 'rolled_back')),
+    -- The last weight reported by the rollout controller.
+    weight INTEGER NOT NULL CHECK (weight BETWEEN 0 AND 100),
+    -- The share of the workload's replicas on toImageId in the newest inventory; NULL until one shows the workload.
+    observedWeight INTEGER CHECK (observedWeight IS NULL OR observedWeight BETWEEN 0 AND 100),
+    observedAt TEXT,
+    startedAt TEXT NOT NULL,
+    updatedAt TEXT NOT NULL,
+    -- When it reached completed, aborted or rolled_back.
+    finishedAt TEXT,
+    -- When it was first promoted or completed (the end of its canary phase).
+    promotedAt TEXT,
+    tokenId INTEGER REFERENCES token(id) ON DELETE SET NULL,
+    tokenName TEXT NOT NULL,
+    CHECK ((state IN ('completed', 'aborted', 'rolled_back')) = (finishedAt IS NOT NULL))
+);
+CREATE TABLE rolloutEvent (
+    id INTEGER PRIMARY KEY,
+    rolloutId INTEGER NOT NULL REFERENCES rollout(id) ON DELETE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('progressing', 'paused', 'promoted', 'completed', 'aborted', 'rolled_back')),
+    weight INTEGER CHECK (weight IS NULL OR weight BETWEEN 0 AND 100),
+    at TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('report', 'inventory')),
+    recordedAt TEXT NOT NULL,
+    tokenName TEXT
+);
+CREATE TABLE rolloutSource (
+    rolloutId INTEGER NOT NULL REFERENCES rollout(id) ON DELETE CASCADE,
+    imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
+    PRIMARY KEY (rolloutId, imageId)
+) WITHOUT ROWID;
 CREATE TABLE scan (
     id INTEGER PRIMARY KEY,
     imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
@@ -284,10 +371,20 @@ CREATE INDEX finding_on_advisoryId ON finding(advisoryId);
 CREATE INDEX finding_on_componentId ON finding(componentId);
 CREATE INDEX finding_on_state_severity ON finding(state, severityLevel);
 CREATE INDEX finding_on_vulnerabilityId ON finding(vulnerabilityId);
+CREATE INDEX imageRunning_on_imageId ON imageRunning(imageId);
 CREATE INDEX image_on_baseDigest ON image(baseDigest);
 CREATE INDEX image_on_repositoryId ON image(repositoryId, id);
+CREATE INDEX inventoryContainer_on_imageId ON inventoryContainer(imageId);
+CREATE INDEX inventoryContainer_on_snapshotId ON inventoryContainer(snapshotId, imageId);
+CREATE INDEX inventoryContainer_on_workloadId ON inventoryContainer(workloadId);
+CREATE INDEX inventorySnapshot_on_environmentId ON inventorySnapshot(environmentId, id);
 CREATE INDEX policyChange_on_repository ON policyChange(repository, id);
 CREATE INDEX rebuildRequest_on_imageId ON rebuildRequest(imageId, closedAt);
+CREATE INDEX rolloutEvent_on_rolloutId ON rolloutEvent(rolloutId, id);
+CREATE INDEX rolloutSource_on_imageId ON rolloutSource(imageId);
+CREATE INDEX rollout_on_environmentId_workload ON rollout(environmentId, workload);
+CREATE INDEX rollout_on_state ON rollout(state, id);
+CREATE INDEX rollout_on_toImageId ON rollout(toImageId);
 CREATE INDEX scan_on_imageId ON scan(imageId, id);
 CREATE INDEX scannerVerdict_on_imageId ON scannerVerdict(imageId, advisoryId);
 CREATE INDEX supersession_on_successorImageId ON supersession(successorImageId);

@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+import PatchTrackCore
+
+/// What one environment runs now, and how much of it is vulnerable.
+public struct EnvironmentExposure: Sendable, Equatable {
+    public var environment: String
+    public var stage: String
+    public var order: Int
+    public var inventoryAt: String?
+    public var workloads: Int
+    public var replicas: Int
+    /// Workloads and replicas (pods) running at least one digest with an open finding.
+    public var vulnerableWorkloads: Int
+    public var vulnerableReplicas: Int
+    /// Vulnerable replicas by the highest severity of the digests they run.
+    public var vulnerableReplicasBySeverity: [SeverityLevel: Int]
+}
+
+/// The figures of a dashboard's header (`GET /v1/status`), except the rebuild plan's.
+public struct FleetStatus: Sendable {
+    public var generatedAt: Date
+    public var images: Int
+    public var runningImages: Int
+    public var supersededImages: Int
+    /// Open findings (not suppressed by VEX, not closed) by severity and fixability.
+    public var openFindings: [FleetMetrics.FindingCount]
+    public var environments: [EnvironmentExposure]
+    /// Active rollouts by state.
+    public var activeRollouts: [RolloutState: Int]
+    public var slaBreached: [SeverityLevel: Int]
+    public var slaDueSoon: [SeverityLevel: Int]
+    /// Time-to-patch in seconds of findings closed in the window, by severity.
+    public var timeToPatch: [SeverityLevel: [Double]]
+    public var windowDays: Int
+}
+
+extension AppDatabase {
+    /// Ranks severities for SQL aggregates (4 critical … 0 unknown).
+    static let severityRankSQL = """
+        CASE severityLevel WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END
+        """
+
+    static let severityByRank: [SeverityLevel] = [.unknown, .low, .medium, .high, .critical]
+
+    /// The fleet at `now`: a few aggregate queries for the open findings, timelines only for findings of superseded
+    /// images (the only ones that can be closed).
+    public func fleetStatus(windowDays: Int = 30) async throws -> FleetStatus {
+        let now = self.now()
+        return try await pool.read { db in try Self.fleetStatus(db, now: now, windowDays: windowDays) }
+    }
+
+    static func fleetStatus(_ db: Database, now: Date, windowDays: Int) throws -> FleetStatus {
+        let facts = try TimelineFacts.load(db)
+        let suppressed = jsonArray(Array(facts.suppressed))
+        // Open findings by severity and fixability, and how many are past or near their due time, in one pass.
+        var cutoffs: [String: (breach: String, soon: String)] = [:]
+        for severity in SeverityLevel.allCases {
+            guard let days = facts.serviceLevel.days(for: severity) else { continue }
+            let breach = now.addingTimeInterval(-Double(days) * 86_400)
+            cutoffs[severity.rawValue] = (Timestamp.format(breach), Timestamp.format(breach.addingTimeInterval(86_400)))
+        }
+        func cutoff(_ severity: SeverityLevel, _ soon: Bool) -> String? {
+            cutoffs[severity.rawValue].map { soon ? $0.soon : $0.breach }
+        }
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT severityLevel, fixedVersion IS NOT NULL AS fixable, count(*) AS n,
+                    sum(CASE severityLevel WHEN 'critical' THEN firstDetected < ?1 WHEN 'high' THEN firstDetected < ?2
+                        WHEN 'medium' THEN firstDetected < ?3 WHEN 'low' THEN firstDetected < ?4 ELSE 0 END) AS breached,
+                    sum(CASE severityLevel WHEN 'critical' THEN firstDetected >= ?1 AND firstDetected <= ?5
+                        WHEN 'high' THEN firstDetected >= ?2 AND firstDetected <= ?6
+                        WHEN 'medium' THEN firstDetected >= ?3 AND firstDetected <= ?7
+                        WHEN 'low' THEN firstDetected >= ?4 AND firstDetected <= ?8 ELSE 0 END) AS soon
+                FROM finding WHERE state = 'open' AND id NOT IN (SELECT value FROM json_each(?9))
+                GROUP BY severityLevel, fixable
+                """,
+            arguments: [
+                cutoff(.critical, false), cutoff(.high, false), cutoff(.medium, false), cutoff(.low, false),
+                cutoff(.critical, true), cutoff(.high, true), cutoff(.medium, true), cutoff(.low, true), suppressed,
+            ])
+        var open: [String: Int] = [:]
+        var breached: [SeverityLevel: Int] = [:]
+        var soon: [SeverityLevel: Int] = [:]
+        for row in rows {
+            let severity = SeverityLevel(rawValue: row["severityLevel"]) ?? .unknown
+            open["\(severity.rawValue)|\(row["fixable"] as Bool)", default: 0] += row["n"]
+            breached[severity, default: 0] += row["breached"] ?? 0
+            soon[severity, default: 0] += row["soon"] ?? 0
+        }
+        // Closed findings (all on superseded images) leave the open counts; their durations make time-to-patch.
+        var timeToPatch: [SeverityLevel: [Double]] = [:]
+        if !facts.supersessions.isEmpty {
+            let windowStart = now.addingTimeInterval(-Double(windowDays) * 86_400)
+            for progress in try findingProgress(
+                db, facts: facts, now: now, literal: "f.imageId IN (SELECT imageId FROM supersession)")
+            {
+                guard let closedAt = progress.timeline.closedAt else { continue }
+                open["\(progress.severity.rawValue)|\(progress.fixedVersion != nil)", default: 0] -= 1
+                switch ServiceLevel.verdict(due: progress.due, closedAt: nil, now: now) {
+                case .breached: breached[progress.severity, default: 0] -= 1
+                case .dueSoon: soon[progress.severity, default: 0] -= 1
+                default: break
+                }
+                if closedAt >= windowStart, let seconds = progress.timeline.timeToPatch {
+                    timeToPatch[progress.severity, default: []].append(seconds)
+                }
+            }
+        }
+        var openFindings: [FleetMetrics.FindingCount] = []
+        for severity in SeverityLevel.allCases.reversed() {
+            for fixable in [true, false] {
+                openFindings.append(.init(severity: severity, fixable: fixable, count: open["\(severity.rawValue)|\(fixable)"] ?? 0))
+            }
+        }
+        let counts = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT (SELECT count(*) FROM image) AS images,
+                    (SELECT count(DISTINCT imageId) FROM imageRunning WHERE stoppedAt IS NULL) AS running,
+                    (SELECT count(*) FROM supersession) AS superseded
+                """)!
+        var rollouts: [RolloutState: Int] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT state, count(*) AS n FROM rollout WHERE state IN ('progressing', 'paused', 'promoted') GROUP BY state")
+        {
+            if let state = RolloutState(rawValue: row["state"]) { rollouts[state] = row["n"] }
+        }
+        return FleetStatus(
+            generatedAt: now, images: counts["images"], runningImages: counts["running"], supersededImages: counts["superseded"],
+            openFindings: openFindings, environments: try environmentExposure(db, suppressed: suppressed),
+            activeRollouts: rollouts, slaBreached: breached.filter { $0.value > 0 }, slaDueSoon: soon.filter { $0.value > 0 },
+            timeToPatch: timeToPatch, windowDays: windowDays)
+    }
+
+    /// Every environment's newest inventory against the open findings: a workload counts as vulnerable with the
+    /// replicas of its most widely run vulnerable digest.
+    static func environmentExposure(_ db: Database, suppressed: String) throws -> [EnvironmentExposure] {
+        var result = try environments(db, name: nil).map {
+            EnvironmentExposure(
+                environment: $0.name, stage: $0.stage, order: $0.order, inventoryAt: $0.inventoryAt, workloads: $0.workloads,
+                replicas: $0.replicas, vulnerableWorkloads: 0, vulnerableReplicas: 0, vulnerableReplicasBySeverity: [:])
+        }
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                WITH runningImage(imageId) AS (
+                    SELECT DISTINCT c.imageId FROM environment e JOIN inventoryContainer c ON c.snapshotId = e.currentSnapshotId),
+                vulnerable(imageId, rank) AS (
+                    SELECT f.imageId, max(\(severityRankSQL)) FROM runningImage ri
+                    JOIN finding f ON f.imageId = ri.imageId AND f.state = 'open'
+                    WHERE f.id NOT IN (SELECT value FROM json_each(?)) GROUP BY f.imageId),
+                perWorkload(environment, rank, replicas) AS (
+                    SELECT e.name, max(v.rank), max(c.replicas)
+                    FROM environment e JOIN inventoryContainer c ON c.snapshotId = e.currentSnapshotId
+                    JOIN vulnerable v ON v.imageId = c.imageId
+                    GROUP BY e.id, c.workloadId)
+                SELECT environment, rank, count(*) AS workloads, sum(replicas) AS replicas FROM perWorkload GROUP BY environment, rank
+                """, arguments: [suppressed])
+        for row in rows {
+            guard let index = result.firstIndex(where: { $0.environment == row["environment"] }) else { continue }
+            let severity = severityByRank[min(4, max(0, row["rank"] as Int))]
+            result[index].vulnerableWorkloads += row["workloads"] as Int
+            result[index].vulnerableReplicas += row["replicas"] as Int
+            result[index].vulnerableReplicasBySeverity[severity, default: 0] += row["replicas"] as Int
+        }
+        return result
+    }
+
+    /// The open findings past their due time or due within 24 hours (not closed, not suppressed), soonest due first.
+    public func slaBreaches(includeDueSoon: Bool, severity: SeverityLevel?) async throws -> [FindingProgress] {
+        let now = self.now()
+        return try await pool.read { db in
+            let facts = try TimelineFacts.load(db)
+            // Detected before the latest detection time that can be due within a day, per severity.
+            var conditions: [SQL] = []
+            for level in SeverityLevel.allCases where severity == nil || severity == level {
+                guard let days = facts.serviceLevel.days(for: level) else { continue }
+                let latest = Timestamp.format(now.addingTimeInterval(-Double(days) * 86_400 + (includeDueSoon ? 86_400 : 0)))
+                conditions.append("(f.severityLevel = \(level.rawValue) AND f.firstDetected <= \(latest))")
+            }
+            guard !conditions.isEmpty else { return [] }
+            let wanted: Set<SLAVerdict> = includeDueSoon ? [.breached, .dueSoon] : [.breached]
+            return try Self.findingProgress(db, facts: facts, now: now, literal: "(" + conditions.joined(separator: " OR ") + ")")
+                .filter { wanted.contains($0.sla) }
+                .sorted { ($0.due ?? .distantFuture, $0.findingId) < ($1.due ?? .distantFuture, $1.findingId) }
+        }
+    }
+
+    /// The fleet's figures for `/metrics`, given the rebuild plan's counts by reason.
+    public func fleetMetrics(imagesNeedingRebuild: [String: Int]) async throws -> FleetMetrics {
+        let status = try await fleetStatus()
+        var replicas: [FleetMetrics.ReplicaCount] = []
+        for environment in status.environments {
+            for (severity, count) in environment.vulnerableReplicasBySeverity.sorted(by: { $0.key > $1.key }) {
+                replicas.append(.init(environment: environment.environment, severity: severity, replicas: count))
+            }
+        }
+        return FleetMetrics(
+            imagesNeedingRebuild: imagesNeedingRebuild, openFindings: status.openFindings, vulnerableReplicas: replicas,
+            slaBreaches: status.slaBreached, timeToPatchSeconds: status.timeToPatch)
+    }
+}
