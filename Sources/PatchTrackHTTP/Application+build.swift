@@ -22,6 +22,7 @@ public func buildRouter(configuration: ServerConfiguration, database: AppDatabas
     let limits = BodyLimits(maxBytes: configuration.maxBodySize, maxDepth: configuration.maxJSONDepth)
     let authenticator = Authenticator(database: database)
     let metrics = HTTPMetrics()
+    let plans = PlanSource(database: database, cache: PlanCache())
     var endpoints: [Endpoint] = []
     endpoints += SystemController(database: database, metrics: metrics).endpoints
     endpoints += TokensController(database: database, authenticator: authenticator, limits: limits).endpoints
@@ -32,8 +33,11 @@ public func buildRouter(configuration: ServerConfiguration, database: AppDatabas
     endpoints += VEXController(database: database, limits: limits).endpoints
     endpoints += FindingsController(database: database).endpoints
     endpoints += PolicyController(database: database, limits: limits).endpoints
-    endpoints += RebuildsController(database: database, limits: limits).endpoints
+    endpoints += RebuildsController(database: database, limits: limits, plans: plans).endpoints
     endpoints += BuildsController(database: database, limits: limits).endpoints
+    endpoints += EnvironmentsController(database: database, limits: limits).endpoints
+    endpoints += RolloutsController(database: database, limits: limits).endpoints
+    endpoints += FleetController(database: database, plans: plans).endpoints
 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))

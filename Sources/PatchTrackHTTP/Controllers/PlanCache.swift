@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import PatchTrackCore
+import PatchTrackStorage
 import Synchronization
 
 /// The last computed rebuild plan with the write generation it was computed at. Dashboards poll the plan; it only
@@ -45,5 +46,30 @@ final class PlanCache: Sendable {
     /// Keeps `plan`.
     func store(_ plan: RebuildPlan, generatedAt: Date, generation: Int) {
         entry.withLock { $0 = Entry(plan: plan, generatedAt: generatedAt, generation: generation) }
+    }
+}
+
+/// The rebuild plan of the current data, computed at most once per write generation (and minute).
+struct PlanSource: Sendable {
+    let database: AppDatabase
+    let cache: PlanCache
+
+    /// The plan of the current data: the cached one when no write happened since and it is under a minute old.
+    func current(generation: Int? = nil) async throws -> (RebuildPlan, Date) {
+        let generation = generation ?? database.writeGeneration
+        if let cached = cache.plan(generation: generation, maximumAge: 60) { return cached }
+        let input = try await database.rebuildPlanInput()
+        let plan = try Self.plan(input)
+        cache.store(plan, generatedAt: input.now, generation: generation)
+        return (plan, input.now)
+    }
+
+    /// Plans, answering a lineage loop (possible when base tags move) as a conflict that names it.
+    static func plan(_ input: RebuildPlanInput) throws -> RebuildPlan {
+        do {
+            return try RebuildPlanner.plan(input)
+        } catch {
+            throw ProblemDetails(.conflict, status: .conflict, detail: "the rebuild plan cannot be ordered: \(error.description)")
+        }
     }
 }

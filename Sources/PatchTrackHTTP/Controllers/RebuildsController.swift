@@ -7,8 +7,9 @@ import PatchTrackStorage
 struct RebuildsController {
     let database: AppDatabase
     let limits: BodyLimits
-    /// The last plan, reused while no write happened and it is younger than a minute (ages move slowly).
-    let cache = PlanCache()
+    /// The current plan, shared with the status and metrics routes.
+    let plans: PlanSource
+    var cache: PlanCache { plans.cache }
 
     var endpoints: [Endpoint] {
         [
@@ -106,22 +107,8 @@ struct RebuildsController {
 
     // MARK: - Helpers
 
-    /// The plan of the current data: the cached one when no write happened since and it is under a minute old.
     private func currentPlan(generation: Int) async throws -> (RebuildPlan, Date) {
-        if let cached = cache.plan(generation: generation, maximumAge: 60) { return cached }
-        let input = try await database.rebuildPlanInput()
-        let plan = try Self.plan(input)
-        cache.store(plan, generatedAt: input.now, generation: generation)
-        return (plan, input.now)
-    }
-
-    /// Plans, answering a lineage loop (possible when base tags move) as a conflict that names it.
-    private static func plan(_ input: RebuildPlanInput) throws -> RebuildPlan {
-        do {
-            return try RebuildPlanner.plan(input)
-        } catch {
-            throw ProblemDetails(.conflict, status: .conflict, detail: "the rebuild plan cannot be ordered: \(error.description)")
-        }
+        try await plans.current(generation: generation)
     }
 
     private static func digest(_ request: Request, _ context: AppRequestContext) throws -> Digest {

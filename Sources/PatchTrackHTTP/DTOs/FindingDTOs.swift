@@ -17,6 +17,7 @@ struct FindingResponse: Encodable {
         }
     }
 
+    let id: Int64?
     let image: String
     let repository: String
     let purl: String?
@@ -37,7 +38,7 @@ struct FindingResponse: Encodable {
     let resolvedAt: String?
 
     enum CodingKeys: String, CodingKey {
-        case image, repository, purl, package, fixable, advisory, severity, state, source, statement
+        case id, image, repository, purl, package, fixable, advisory, severity, state, source, statement
         case installedVersion = "installed_version"
         case fixedVersion = "fixed_version"
         case scannerFixedVersions = "scanner_fixed_versions"
@@ -49,6 +50,7 @@ struct FindingResponse: Encodable {
     }
 
     init(_ finding: StoredFinding) {
+        id = finding.findingId
         image = finding.image
         repository = finding.repository
         purl = finding.purl

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Fleet benchmark (issue 7) against a release build on loopback: a database of 10,000 images, 1,000,000 components and
+# 50,000 findings (Benchmarks/rebuild-plan/generate.py) with 600 images rebuilt, 20 environments (19 fed two simple
+# workload-list snapshots of 400 workloads, one a 5,000-pod `kubectl get pods -A -o json` list).
+# Prints: the 5,000-pod inventory post (median of RUNS posts), GET /v1/status and GET /metrics (the first request after
+# a write, then the median of RUNS requests).
+# Usage: Benchmarks/fleet/run.sh [RUNS]   (builds the release binary first if needed)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-9}
+bin=${PATCHTRACK_BIN:-.build-release/release/patchtrack}
+[ -x "$bin" ] || swift build -c release --product patchtrack --scratch-path .build-release
+work=$(mktemp -d)
+pid=""
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+"$bin" migrate --database "$work/bench.sqlite" >/dev/null
+python3 Benchmarks/rebuild-plan/generate.py "$work/bench.sqlite"
+python3 Benchmarks/fleet/generate.py "$work/bench.sqlite" "$work/fleet"
+read_token=$("$bin" token create --role read --name bench --database "$work/bench.sqlite")
+ingest=$("$bin" token create --role ingest --name bench-ci --database "$work/bench.sqlite")
+admin=$("$bin" token create --role admin --name bench-admin --database "$work/bench.sqlite")
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$bin" serve --port "$port" --database "$work/bench.sqlite" --log-level error --max-body 134217728 >"$work/out" 2>"$work/err" &
+pid=$!
+url="http://127.0.0.1:$port"
+until curl -fsS "$url/readyz" >/dev/null 2>&1; do sleep 0.1; done
+put() { curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' --data-binary "$2" "$url$1"; }
+post() { curl -fsS -o "$work/answer" -w '%{time_total}' -H "Authorization: Bearer $ingest" -H 'Content-Type: application/json' --data-binary "@$2" "$url$1"; }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)] * 1000}'; }
+put /v1/environments/canary '{"stage":"canary","order":0}'
+for n in $(seq -w 1 19); do put "/v1/environments/env-$n" "{\"stage\":\"production\",\"order\":$((10#$n))}"; done
+for round in a b; do
+    for n in $(seq -w 1 19); do post "/v1/environments/env-$n/inventory" "$work/fleet/env-$n-$round.json" >/dev/null; done
+done
+echo "20 environments, $(ls "$work/fleet" | wc -l) snapshots posted"
+
+times=()
+for _ in $(seq 1 "$runs"); do times+=("$(post /v1/environments/canary/inventory "$work/fleet/pods.json")"); done
+python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); print("inventory:", a["workloads"], "workloads,", a["replicas"], "pods,", a["containers"], "container rows,", a["digests"], "digests")' "$work/answer"
+printf 'POST 5,000-pod kubectl list (%.1f MB): median %s ms over %d posts (s: %s)\n' \
+    "$(awk -v s="$(stat -c %s "$work/fleet/pods.json")" 'BEGIN {print s / 1e6}')" "$(median "${times[@]}")" "$runs" "${times[*]}"
+
+get() { curl -fsS -o "$work/answer" -w '%{time_total}' -H "Authorization: Bearer $read_token" "$url$1"; }
+for route in /v1/status /metrics; do
+    put /v1/policy '{"min_severity":"high"}'   # a write: the next request recomputes what it caches
+    first=$(get "$route")
+    times=()
+    for _ in $(seq 1 "$runs"); do times+=("$(get "$route")"); done
+    printf '%-11s first after a write %.1f ms; then median %s ms over %d requests (s: %s)\n' "$route" \
+        "$(awk -v m="$first" 'BEGIN {print m * 1000}')" "$(median "${times[@]}")" "$runs" "${times[*]}"
+done
+get /v1/status >/dev/null
+python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print("status: images", s["images"]["total"], "needing rebuild", s["images"]["needing_rebuild"], "open findings", s["findings"]["open"], "vulnerable replicas", sum(e["vulnerable_replicas"] for e in s["environments"]), "closed (30 d)", sum(v["closed"] for v in s["time_to_patch"]["by_severity"].values()))' "$work/answer"

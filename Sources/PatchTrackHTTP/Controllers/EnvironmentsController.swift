@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+import PatchTrackCore
+import PatchTrackStorage
+
+/// `/v1/environments`: where images run, and what each runs (inventory snapshots posted by clusters).
+struct EnvironmentsController {
+    let database: AppDatabase
+    let limits: BodyLimits
+
+    var endpoints: [Endpoint] {
+        [
+            Endpoint(.get, "/v1/environments", role: .read, handler: list),
+            Endpoint(.get, "/v1/environments/{name}", role: .read, handler: show),
+            Endpoint(.put, "/v1/environments/{name}", role: .admin, handler: put),
+            Endpoint(.post, "/v1/environments/{name}/inventory", role: .ingest, handler: postInventory),
+            Endpoint(.get, "/v1/environments/{name}/inventory", role: .read, handler: inventory),
+            Endpoint(.get, "/v1/environments/{name}/snapshots", role: .read, handler: snapshots),
+        ]
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let environments = try await database.environments()
+        return try JSONResponse.make(PageResponse(items: environments.map(EnvironmentResponse.init), nextCursor: nil))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try Self.name(request, context)
+        guard let environment = try await database.environment(name: name) else { throw Self.notFound(name) }
+        return try JSONResponse.make(EnvironmentResponse(environment))
+    }
+
+    @Sendable func put(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try Self.name(request, context)
+        let settings = try await request.decodeJSON(EnvironmentRequest.self, limits: limits).settings()
+        let (environment, created) = try await database.putEnvironment(name: name, settings)
+        return try JSONResponse.make(EnvironmentResponse(environment), status: created ? .created : .ok)
+    }
+
+    @Sendable func postInventory(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try Self.name(request, context)
+        let token = try context.requireToken()
+        var buffer = try await request.collectJSONBody(
+            limits: limits, accepted: "accepted: a Kubernetes PodList (kubectl get pods -A -o json), a Pod, or a JSON array of workloads")
+        let size = buffer.readableBytes
+        defer { MemoryTrim.afterRequest(ofSize: size) }
+        let document = try buffer.withUnsafeReadableBytes { bytes in
+            let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!), count: bytes.count, deallocator: .none)
+            try checkJSONLimits(data, limits: limits)
+            do throws(IngestError) {
+                return try InventoryDocument.parse(data)
+            } catch {
+                throw ProblemDetails(ingestError: error)
+            }
+        }
+        buffer = ByteBuffer()
+        guard let outcome = try await database.recordInventory(environment: name, document, by: token) else { throw Self.notFound(name) }
+        return try JSONResponse.make(InventoryOutcomeResponse(outcome), status: .created)
+    }
+
+    @Sendable func inventory(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try Self.name(request, context)
+        guard let (snapshot, workloads) = try await database.currentInventory(environment: name) else { throw Self.notFound(name) }
+        let response = CurrentInventoryResponse(environment: name, snapshot: snapshot, workloads: workloads)
+        if CSV.isRequested(request) {
+            return CSV.response(header: CurrentInventoryResponse.csvHeader, rows: response.csvRows)
+        }
+        return try JSONResponse.make(response)
+    }
+
+    @Sendable func snapshots(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try Self.name(request, context)
+        let page = try PageRequest(request)
+        guard let result = try await database.inventorySnapshots(environment: name, before: try page.integerCursor(), limit: page.limit) else {
+            throw Self.notFound(name)
+        }
+        let next = PageRequest.encode(result.nextCursor.map(String.init))
+        return try JSONResponse.make(
+            PageResponse(items: result.items.map(SnapshotResponse.init), nextCursor: next), headers: PageRequest.linkHeader(request, nextCursor: next))
+    }
+
+    static func name(_ request: Request, _ context: AppRequestContext) throws -> String {
+        let name = request.pathParameter("name", context)
+        guard EnvironmentNames.isValidName(name) else {
+            throw ProblemDetails.badParameter("name", "must match [A-Za-z0-9][A-Za-z0-9._-]{0,62}")
+        }
+        return name
+    }
+
+    static func notFound(_ name: String) -> ProblemDetails {
+        ProblemDetails.notFound("no environment is named \(name); create it with PUT /v1/environments/\(name)")
+    }
+}

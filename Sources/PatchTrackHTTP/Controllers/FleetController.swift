@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import PatchTrackCore
+import PatchTrackStorage
+
+/// The fleet's patch status for dashboards: the header figures, one vulnerability's progress and exposure over time,
+/// one finding's timeline, and the SLA breaches.
+struct FleetController {
+    let database: AppDatabase
+    let plans: PlanSource
+
+    var endpoints: [Endpoint] {
+        [
+            Endpoint(.get, "/v1/status", role: .read, handler: status),
+            Endpoint(.get, "/v1/advisories/{id}/progress", role: .read, handler: progress),
+            Endpoint(.get, "/v1/advisories/{id}/exposure", role: .read, handler: exposure),
+            Endpoint(.get, "/v1/findings/{id}/timeline", role: .read, handler: timeline),
+            Endpoint(.get, "/v1/sla/breaches", role: .read, handler: breaches),
+        ]
+    }
+
+    @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> Response {
+        async let plan = plans.current()
+        let status = try await database.fleetStatus()
+        return try JSONResponse.make(StatusResponse(status, plan: try await plan.0))
+    }
+
+    @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let vulnerability = try await vulnerability(request, context)
+        return try JSONResponse.make(ProgressResponse(try await database.vulnerabilityProgress(vulnerability)))
+    }
+
+    @Sendable func exposure(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let vulnerability = try await vulnerability(request, context)
+        let page = try PageRequest(request)
+        let points = try await database.exposureHistory(vulnerability, limit: page.limit)
+        if CSV.isRequested(request) {
+            return CSV.response(
+                header: ExposureResponse.csvHeader, rows: points.map { [$0.environment, $0.takenAt, String($0.workloads), String($0.replicas)] })
+        }
+        return try JSONResponse.make(
+            ExposureResponse(
+                vulnerabilityId: vulnerability,
+                items: points.map { .init(environment: $0.environment, takenAt: $0.takenAt, workloads: $0.workloads, replicas: $0.replicas) }))
+    }
+
+    @Sendable func timeline(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let id = Int64(request.pathParameter("id", context)), id > 0 else {
+            throw ProblemDetails.badParameter("id", "must be a positive integer")
+        }
+        guard let finding = try await database.findingProgress(id: id) else {
+            throw ProblemDetails.notFound("no open finding has the id \(id) (resolved and VEX-suppressed findings have no timeline)")
+        }
+        return try JSONResponse.make(FindingTimelineResponse(finding, now: database.currentDate))
+    }
+
+    @Sendable func breaches(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var includeDueSoon = true
+        if let text = query["status"].map(String.init) {
+            switch text {
+            case "breached": includeDueSoon = false
+            case "due_soon", "all": includeDueSoon = true
+            default: throw ProblemDetails.badParameter("status", "must be one of breached, due_soon, all")
+            }
+        }
+        let onlyDueSoon = query["status"] == "due_soon"
+        var severity: SeverityLevel?
+        if let text = query["severity"].map(String.init) {
+            guard let level = SeverityLevel(rawValue: text), level != .unknown else {
+                throw ProblemDetails.badParameter("severity", "must be one of critical, high, medium, low")
+            }
+            severity = level
+        }
+        let page = try PageRequest(request)
+        let offset = try page.integerCursor() ?? 0
+        guard offset >= 0 else { throw ProblemDetails.badParameter("cursor", "is not a cursor this server issued") }
+        let now = database.currentDate
+        var findings = try await database.slaBreaches(includeDueSoon: includeDueSoon, severity: severity)
+        if onlyDueSoon { findings = findings.filter { $0.sla == .dueSoon } }
+        let slice = findings.dropFirst(Int(offset)).prefix(page.limit)
+        let next = Int(offset) + slice.count < findings.count ? PageRequest.encode(String(Int(offset) + slice.count)) : nil
+        let items = slice.map { FindingTimelineResponse($0, now: now) }
+        let headers = PageRequest.linkHeader(request, nextCursor: next)
+        if CSV.isRequested(request) {
+            return CSV.response(header: FindingTimelineResponse.csvHeader, rows: items.map(\.csvRow), headers: headers)
+        }
+        return try JSONResponse.make(PageResponse(items: Array(items), nextCursor: next), headers: headers)
+    }
+
+    private func vulnerability(_ request: Request, _ context: AppRequestContext) async throws -> String {
+        let id = request.pathParameter("id", context)
+        guard let vulnerability = try await database.vulnerabilityID(of: id) else {
+            throw ProblemDetails.notFound("no advisory has the id or alias \(id)")
+        }
+        return vulnerability
+    }
+}
