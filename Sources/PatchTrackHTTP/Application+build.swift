@@ -21,7 +21,8 @@ public func buildApplication(
 public func buildRouter(configuration: ServerConfiguration, database: AppDatabase) -> Router<AppRequestContext> {
     let limits = BodyLimits(maxBytes: configuration.maxBodySize, maxDepth: configuration.maxJSONDepth)
     let authenticator = Authenticator(database: database)
-    let metrics = HTTPMetrics()
+    // One registry per application: no process-wide metrics bootstrap (tests build many applications per process).
+    let metrics = AppMetrics()
     var endpoints: [Endpoint] = []
     endpoints += SystemController(database: database, metrics: metrics).endpoints
     endpoints += TokensController(database: database, authenticator: authenticator, limits: limits).endpoints

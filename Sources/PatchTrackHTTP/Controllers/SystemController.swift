@@ -4,7 +4,7 @@ import PatchTrackStorage
 /// The open routes: liveness, readiness, metrics and the contract.
 struct SystemController {
     let database: AppDatabase
-    let metrics: HTTPMetrics
+    let metrics: AppMetrics
 
     var endpoints: [Endpoint] {
         [
