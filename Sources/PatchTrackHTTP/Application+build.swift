@@ -28,13 +28,13 @@ public func buildRouter(configuration: ServerConfiguration, database: AppDatabas
     endpoints += TokensController(database: database, authenticator: authenticator, limits: limits).endpoints
     endpoints += ImagesController(database: database, limits: limits).endpoints
     endpoints += RepositoriesController(database: database).endpoints
-    endpoints += ScansController(database: database, limits: limits).endpoints
-    endpoints += AdvisoriesController(database: database, limits: limits).endpoints
-    endpoints += VEXController(database: database, limits: limits).endpoints
+    endpoints += ScansController(database: database, limits: limits, metrics: metrics).endpoints
+    endpoints += AdvisoriesController(database: database, limits: limits, metrics: metrics).endpoints
+    endpoints += VEXController(database: database, limits: limits, metrics: metrics).endpoints
     endpoints += FindingsController(database: database).endpoints
     endpoints += PolicyController(database: database, limits: limits).endpoints
     endpoints += RebuildsController(database: database, limits: limits).endpoints
-    endpoints += BuildsController(database: database, limits: limits).endpoints
+    endpoints += BuildsController(database: database, limits: limits, metrics: metrics).endpoints
 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
