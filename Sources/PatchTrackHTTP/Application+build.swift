@@ -3,13 +3,16 @@ import Logging
 import PatchTrackCore
 import PatchTrackStorage
 
+/// Reads the fleet's figures for one `/metrics` scrape.
+public typealias FleetMetricsSource = @Sendable () async throws -> FleetMetrics
+
 /// Builds the HTTP application over an opened database.
 public func buildApplication(
-    configuration: ServerConfiguration, database: AppDatabase, logger: Logger? = nil
+    configuration: ServerConfiguration, database: AppDatabase, logger: Logger? = nil, fleet: FleetMetricsSource? = nil
 ) -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "patchtrack")
     logger.logLevel = configuration.logLevel
-    let router = buildRouter(configuration: configuration, database: database)
+    let router = buildRouter(configuration: configuration, database: database, fleet: fleet)
     return Application(
         router: router,
         server: .http1(additionalChannelHandlers: [ExpectContinueHandler()]),
@@ -18,13 +21,20 @@ public func buildApplication(
 }
 
 /// The router with every route and the middleware chain (request log → problem mapping → routes).
-public func buildRouter(configuration: ServerConfiguration, database: AppDatabase) -> Router<AppRequestContext> {
+///
+/// `fleet` reads the figures `/metrics` exposes as fleet gauges (tests pass fixed values); without it the fleet
+/// series are all zero.
+public func buildRouter(
+    configuration: ServerConfiguration, database: AppDatabase, fleet: FleetMetricsSource? = nil
+) -> Router<AppRequestContext> {
     let limits = BodyLimits(maxBytes: configuration.maxBodySize, maxDepth: configuration.maxJSONDepth)
     let authenticator = Authenticator(database: database)
     // One registry per application: no process-wide metrics bootstrap (tests build many applications per process).
     let metrics = AppMetrics()
+    // Zeros until the storage query for the fleet's figures exists (2026-11-27); then it becomes the default here.
+    let fleet = fleet ?? { FleetMetrics() }
     var endpoints: [Endpoint] = []
-    endpoints += SystemController(database: database, metrics: metrics).endpoints
+    endpoints += SystemController(database: database, metrics: metrics, fleet: fleet).endpoints
     endpoints += TokensController(database: database, authenticator: authenticator, limits: limits).endpoints
     endpoints += ImagesController(database: database, limits: limits).endpoints
     endpoints += RepositoriesController(database: database).endpoints

@@ -1,10 +1,11 @@
 import Foundation
 import PatchTrackCore
+import PatchTrackStorage
 import Testing
 
 @testable import PatchTrackHTTP
 
-@Suite("GET /metrics: HTTP and ingest series in the Prometheus text format")
+@Suite("GET /metrics: HTTP, ingest and fleet series in the Prometheus text format")
 struct MetricsTests {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -152,4 +153,147 @@ struct MetricsTests {
         #expect(text.value("patchtrack_ingested_total", ["kind": "inventory", "format": "workload-list"]) == 4)
         #expect(text.value("patchtrack_ingested_total", ["kind": "inventory", "format": "pod"]) == 2)
     }
+
+    // MARK: - Fleet series
+
+    static let fleet = FleetMetrics(
+        imagesNeedingRebuild: ["fixable_vulnerability": 3, "requested": 1],
+        openFindings: [
+            .init(severity: .critical, fixable: true, count: 4), .init(severity: .critical, fixable: false, count: 1),
+            .init(severity: .high, fixable: true, count: 7), .init(severity: .low, fixable: false, count: 2),
+        ],
+        vulnerableReplicas: [
+            .init(environment: "production", severity: .critical, replicas: 12),
+            .init(environment: "staging", severity: .high, replicas: 3),
+        ],
+        slaBreaches: [.critical: 2, .medium: 5],
+        timeToPatchSeconds: [.critical: [1800, 3600, 7200, 3 * 86400, 200 * 86400], .high: [10 * 86400]])
+
+    @Test("the fleet's figures come out as gauges, every severity and fixability included")
+    func fleetGauges() async throws {
+        let environment = try TestEnvironment()
+        defer { environment.remove() }
+        // when
+        let reply = try await environment.withClient(fleet: { Self.fleet }) { client in try await client.send(.get, "/metrics") }
+        // then
+        #expect(reply.status == .ok)
+        #expect(reply.headers[.contentType] == Self.contentType)
+        let metrics = try PrometheusText(parsing: reply.text)
+        for name in ["images_needing_rebuild", "open_findings", "vulnerable_replicas", "sla_breaches"] {
+            #expect(metrics.types["patchtrack_" + name] == "gauge")
+            #expect(metrics.help["patchtrack_" + name]?.isEmpty == false)
+        }
+
+        let rebuilds = metrics.samples(named: "patchtrack_images_needing_rebuild")
+        #expect(Set(rebuilds.compactMap { $0.labels["reason"] }) == Set(RebuildReasonCode.allCases.map(\.rawValue)))
+        #expect(metrics.value("patchtrack_images_needing_rebuild", ["reason": "fixable_vulnerability"]) == 3)
+        #expect(metrics.value("patchtrack_images_needing_rebuild", ["reason": "requested"]) == 1)
+        #expect(metrics.value("patchtrack_images_needing_rebuild", ["reason": "max_age_exceeded"]) == 0)
+
+        let expectedFindings: [String: Double] = ["critical true": 4, "critical false": 1, "high true": 7, "low false": 2]
+        #expect(metrics.samples(named: "patchtrack_open_findings").count == SeverityLevel.allCases.count * 2)
+        for severity in SeverityLevel.allCases {
+            for fixable in ["true", "false"] {
+                let value = metrics.value("patchtrack_open_findings", ["severity": severity.rawValue, "fixable": fixable])
+                #expect(value == expectedFindings["\(severity.rawValue) \(fixable)", default: 0], "\(severity) \(fixable)")
+            }
+        }
+
+        #expect(metrics.samples(named: "patchtrack_vulnerable_replicas").count == 2)
+        #expect(metrics.value("patchtrack_vulnerable_replicas", ["environment": "production", "severity": "critical"]) == 12)
+        #expect(metrics.value("patchtrack_vulnerable_replicas", ["environment": "staging", "severity": "high"]) == 3)
+
+        #expect(metrics.samples(named: "patchtrack_sla_breaches").count == SeverityLevel.allCases.count)
+        let expectedBreaches: [String: Double] = ["critical": 2, "medium": 5]
+        for severity in SeverityLevel.allCases {
+            #expect(metrics.value("patchtrack_sla_breaches", ["severity": severity.rawValue]) == expectedBreaches[severity.rawValue, default: 0])
+        }
+    }
+
+    @Test("time to patch is a histogram per severity with buckets from one hour to ninety days")
+    func timeToPatchHistogram() async throws {
+        let environment = try TestEnvironment()
+        defer { environment.remove() }
+        // when
+        let text = try await environment.withClient(fleet: { Self.fleet }) { client in try await client.send(.get, "/metrics").text }
+        // then
+        let metrics = try PrometheusText(parsing: text)
+        let name = "patchtrack_time_to_patch_seconds"
+        #expect(metrics.types[name] == "histogram")
+        let hour = 3600.0, day = 86400.0
+        let bounds = [hour, 6 * hour, day, 2 * day, 7 * day, 14 * day, 30 * day, 90 * day, .infinity]
+        let critical = try #require(metrics.histogram(name, ["severity": "critical"]))
+        #expect(critical.buckets.map(\.bound) == bounds)
+        // 30 min and 1 h (inclusive bound) ≤ 1 h; 2 h ≤ 6 h; 3 d ≤ 7 d; 200 d only in +Inf.
+        #expect(critical.buckets.map(\.count) == [2, 3, 3, 3, 4, 4, 4, 4, 5])
+        #expect(critical.count == 5)
+        #expect(critical.sum == 1800 + 3600 + 7200 + 3 * day + 200 * day)
+        #expect(critical.isCumulative)
+        let high = try #require(metrics.histogram(name, ["severity": "high"]))
+        #expect(high.buckets.map(\.count) == [0, 0, 0, 0, 0, 1, 1, 1, 1])
+        #expect(high.sum == 10 * day)
+        // Severities with no closed finding still have their (empty) series.
+        for severity in [SeverityLevel.unknown, .low, .medium] {
+            let empty = try #require(metrics.histogram(name, ["severity": severity.rawValue]))
+            #expect(empty.count == 0 && empty.sum == 0)
+            #expect(empty.buckets.allSatisfy { $0.count == 0 })
+        }
+    }
+
+    @Test("a label set the fleet no longer has vanishes from the next scrape")
+    func vanishedLabelSets() async throws {
+        let environment = try TestEnvironment()
+        defer { environment.remove() }
+        let feed = FleetFeed(FleetMetrics(vulnerableReplicas: [.init(environment: "canary", severity: .high, replicas: 2)]))
+        try await environment.withClient(fleet: { await feed.value }) { client in
+            // given
+            let first = try PrometheusText(parsing: try await client.send(.get, "/metrics").text)
+            #expect(first.value("patchtrack_vulnerable_replicas", ["environment": "canary", "severity": "high"]) == 2)
+            // when
+            await feed.set(FleetMetrics(vulnerableReplicas: [.init(environment: "production", severity: .low, replicas: 1)]))
+            let second = try PrometheusText(parsing: try await client.send(.get, "/metrics").text)
+            // then
+            #expect(second.samples(named: "patchtrack_vulnerable_replicas").map(\.labels) == [["environment": "production", "severity": "low"]])
+        }
+    }
+
+    @Test("a failing fleet query leaves the fleet series out and the scrape still answers 200")
+    func failingFleetQuery() async throws {
+        let environment = try TestEnvironment()
+        defer { environment.remove() }
+        struct FleetQueryFailed: Error {}
+        try await environment.withClient(fleet: { throw FleetQueryFailed() }) { client in
+            // given
+            _ = try await client.send(.get, "/healthz")
+            // when
+            let reply = try await client.send(.get, "/metrics")
+            // then
+            #expect(reply.status == .ok)
+            #expect(reply.headers[.contentType] == Self.contentType)
+            let metrics = try PrometheusText(parsing: reply.text)
+            #expect(metrics.value("patchtrack_http_requests_total", ["route": "/healthz", "method": "GET", "status": "200"]) == 1)
+            #expect(metrics.types["patchtrack_open_findings"] == nil)
+            #expect(metrics.samples(named: "patchtrack_sla_breaches").isEmpty)
+        }
+    }
+
+    @Test("without a fleet source the fleet series are all zero")
+    func defaultFleet() async throws {
+        let environment = try TestEnvironment()
+        defer { environment.remove() }
+        let text = try await environment.withClient { client in try await client.send(.get, "/metrics").text }
+        let metrics = try PrometheusText(parsing: text)
+        #expect(metrics.samples(named: "patchtrack_open_findings").count == SeverityLevel.allCases.count * 2)
+        #expect(metrics.samples(named: "patchtrack_open_findings").allSatisfy { $0.value == 0 })
+        #expect(metrics.samples(named: "patchtrack_vulnerable_replicas").isEmpty)
+    }
+}
+
+/// A fleet value a test changes between scrapes.
+private actor FleetFeed {
+    private(set) var value: FleetMetrics
+
+    init(_ value: FleetMetrics) { self.value = value }
+
+    func set(_ value: FleetMetrics) { self.value = value }
 }
