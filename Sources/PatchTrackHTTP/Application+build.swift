@@ -3,13 +3,16 @@ import Logging
 import PatchTrackCore
 import PatchTrackStorage
 
+/// Reads the fleet's figures for one `/metrics` scrape.
+public typealias FleetMetricsSource = @Sendable () async throws -> FleetMetrics
+
 /// Builds the HTTP application over an opened database.
 public func buildApplication(
-    configuration: ServerConfiguration, database: AppDatabase, logger: Logger? = nil
+    configuration: ServerConfiguration, database: AppDatabase, logger: Logger? = nil, fleet: FleetMetricsSource? = nil
 ) -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "patchtrack")
     logger.logLevel = configuration.logLevel
-    let router = buildRouter(configuration: configuration, database: database)
+    let router = buildRouter(configuration: configuration, database: database, fleet: fleet)
     return Application(
         router: router,
         server: .http1(additionalChannelHandlers: [ExpectContinueHandler()]),
@@ -18,24 +21,33 @@ public func buildApplication(
 }
 
 /// The router with every route and the middleware chain (request log → problem mapping → routes).
-public func buildRouter(configuration: ServerConfiguration, database: AppDatabase) -> Router<AppRequestContext> {
+///
+/// `fleet` reads the figures `/metrics` exposes as fleet gauges (tests pass fixed values); without it the fleet
+/// series are all zero.
+public func buildRouter(
+    configuration: ServerConfiguration, database: AppDatabase, fleet: FleetMetricsSource? = nil
+) -> Router<AppRequestContext> {
     let limits = BodyLimits(maxBytes: configuration.maxBodySize, maxDepth: configuration.maxJSONDepth)
     let authenticator = Authenticator(database: database)
-    let metrics = HTTPMetrics()
+    // One registry per application: no process-wide metrics bootstrap (tests build many applications per process).
+    let metrics = AppMetrics()
     let plans = PlanSource(database: database, cache: PlanCache())
+    // A scrape reads a few aggregates and the last computed plan's counts (refreshed in the background when stale),
+    // never a full plan per scrape.
+    let fleet = fleet ?? { try await database.fleetMetrics(imagesNeedingRebuild: try await plans.reasonCounts()) }
     var endpoints: [Endpoint] = []
-    endpoints += SystemController(database: database, metrics: metrics).endpoints
+    endpoints += SystemController(database: database, metrics: metrics, fleet: fleet).endpoints
     endpoints += TokensController(database: database, authenticator: authenticator, limits: limits).endpoints
     endpoints += ImagesController(database: database, limits: limits).endpoints
     endpoints += RepositoriesController(database: database).endpoints
-    endpoints += ScansController(database: database, limits: limits).endpoints
-    endpoints += AdvisoriesController(database: database, limits: limits).endpoints
-    endpoints += VEXController(database: database, limits: limits).endpoints
+    endpoints += ScansController(database: database, limits: limits, metrics: metrics).endpoints
+    endpoints += AdvisoriesController(database: database, limits: limits, metrics: metrics).endpoints
+    endpoints += VEXController(database: database, limits: limits, metrics: metrics).endpoints
     endpoints += FindingsController(database: database).endpoints
     endpoints += PolicyController(database: database, limits: limits).endpoints
     endpoints += RebuildsController(database: database, limits: limits, plans: plans).endpoints
-    endpoints += BuildsController(database: database, limits: limits).endpoints
-    endpoints += EnvironmentsController(database: database, limits: limits).endpoints
+    endpoints += BuildsController(database: database, limits: limits, metrics: metrics).endpoints
+    endpoints += EnvironmentsController(database: database, limits: limits, metrics: metrics).endpoints
     endpoints += RolloutsController(database: database, limits: limits).endpoints
     endpoints += FleetController(database: database, plans: plans).endpoints
 

@@ -75,6 +75,11 @@ struct FleetScenarioTests {
             #expect(exposure.map { $0["name"] as? String } == ["canary", "production"])
             #expect(exposure.map { $0["vulnerable_replicas"] as? Int } == [4, 8])
             #expect(exposure.map { $0["replicas"] as? Int } == [4, 10])
+            let scrapeBefore = try PrometheusText(parsing: try await client.send(.get, "/metrics").text)
+            #expect(scrapeBefore.value("patchtrack_vulnerable_replicas", ["environment": "production", "severity": "critical"]) == 8)
+            #expect(scrapeBefore.value("patchtrack_vulnerable_replicas", ["environment": "canary", "severity": "critical"]) == 4)
+            #expect(scrapeBefore.value("patchtrack_open_findings", ["severity": "critical", "fixable": "true"]) == 1)
+            #expect(scrapeBefore.value("patchtrack_images_needing_rebuild", ["reason": "fixable_vulnerability"]) == 1)
 
             // T0+5h: the rebuild succeeds; its scan shows the fix.
             clock.set("2026-03-02T05:00:00Z")
@@ -191,6 +196,18 @@ struct FleetScenarioTests {
             #expect(summary["open_findings"] as? Int == 0)
             #expect(summary["stage"] as? String == "fully_rolled_out")
             #expect((done.json["stages"] as? [String: String])?["fully_rolled_out"] == "2026-03-02T12:00:00.000Z")
+
+            // The scrape shows the same fleet: nothing vulnerable runs; one critical finding patched in 11 hours.
+            let scrape = try PrometheusText(parsing: try await client.send(.get, "/metrics").text)
+            #expect(scrape.samples(named: "patchtrack_vulnerable_replicas").isEmpty)
+            #expect(scrape.value("patchtrack_open_findings", ["severity": "critical", "fixable": "true"]) == 0)
+            #expect(scrape.value("patchtrack_sla_breaches", ["severity": "critical"]) == 0)
+            #expect(scrape.value("patchtrack_ingested_total", ["kind": "inventory", "format": "workload-list"]) == 5)
+            let patchTime = try #require(scrape.histogram("patchtrack_time_to_patch_seconds", ["severity": "critical"]))
+            #expect(patchTime.count == 1)
+            #expect(patchTime.sum == 39_600)
+            #expect(patchTime.buckets.first { $0.bound == 21_600 }?.count == 0, "11 h is above the 6 h bucket")
+            #expect(patchTime.buckets.first { $0.bound == 86_400 }?.count == 1)
 
             // Exposure over time: production had 8 vulnerable replicas until the last snapshot.
             let history = try await client.send(.get, "/v1/advisories/CVE-2099-0007/exposure", token: environment.read)

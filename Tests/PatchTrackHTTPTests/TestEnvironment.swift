@@ -31,9 +31,11 @@ struct TestEnvironment {
         read = try database.createToken(name: "dashboard", role: .read).secret
     }
 
-    /// Runs `body` against the application in process.
-    func withClient<Value: Sendable>(_ body: @Sendable (Client) async throws -> Value) async throws -> Value {
-        let router = buildRouter(configuration: configuration, database: database)
+    /// Runs `body` against the application in process; `fleet` feeds the fleet series of `/metrics`.
+    func withClient<Value: Sendable>(
+        fleet: FleetMetricsSource? = nil, _ body: @Sendable (Client) async throws -> Value
+    ) async throws -> Value {
+        let router = buildRouter(configuration: configuration, database: database, fleet: fleet)
         let app = Application(router: router)
         return try await app.test(.router) { client in try await body(Client(client: client)) }
     }

@@ -7,6 +7,7 @@ import PatchTrackStorage
 struct AdvisoriesController {
     let database: AppDatabase
     let limits: BodyLimits
+    let metrics: AppMetrics
 
     var endpoints: [Endpoint] {
         [
@@ -42,8 +43,9 @@ struct AdvisoriesController {
                 rejected.map { .init(field: $0.position, message: $0.messages.joined(separator: "; ")) },
                 detail: "no record was accepted: " + rejected.map { "\($0.position): \($0.messages.joined(separator: "; "))" }.joined(separator: " | "))
         }
-        let wroteSomething = items.contains { $0.outcome == .created || $0.outcome == .updated }
-        return try JSONResponse.make(AdvisoryIntakeResponse(items), status: wroteSomething ? .created : .ok)
+        let stored = items.filter { $0.outcome == .created || $0.outcome == .updated }.count
+        metrics.ingested(kind: .advisory, format: "osv", count: stored)
+        return try JSONResponse.make(AdvisoryIntakeResponse(items), status: stored > 0 ? .created : .ok)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {

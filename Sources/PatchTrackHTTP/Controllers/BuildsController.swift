@@ -6,6 +6,7 @@ import PatchTrackStorage
 struct BuildsController {
     let database: AppDatabase
     let limits: BodyLimits
+    let metrics: AppMetrics
 
     var endpoints: [Endpoint] {
         [
@@ -17,6 +18,7 @@ struct BuildsController {
     @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
         let report = try await request.decodeJSON(BuildReportRequest.self, limits: limits).report()
         let (build, created) = try await database.recordBuild(report, by: try context.requireToken())
+        metrics.ingested(kind: .build, format: "report")
         return try JSONResponse.make(BuildResponse(build), status: created ? .created : .ok)
     }
 

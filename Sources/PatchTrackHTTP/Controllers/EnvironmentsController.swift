@@ -7,6 +7,7 @@ import PatchTrackStorage
 struct EnvironmentsController {
     let database: AppDatabase
     let limits: BodyLimits
+    let metrics: AppMetrics
 
     var endpoints: [Endpoint] {
         [
@@ -55,6 +56,7 @@ struct EnvironmentsController {
         }
         buffer = ByteBuffer()
         guard let outcome = try await database.recordInventory(environment: name, document, by: token) else { throw Self.notFound(name) }
+        metrics.ingested(kind: .inventory, format: outcome.format, count: 1)
         return try JSONResponse.make(InventoryOutcomeResponse(outcome), status: .created)
     }
 

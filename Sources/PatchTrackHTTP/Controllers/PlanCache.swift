@@ -18,6 +18,7 @@ final class PlanCache: Sendable {
     private static let maximumBodies = 8
 
     private let entry = Mutex<Entry?>(nil)
+    private let refreshing = Mutex(false)
 
     /// The plan computed at `generation`, if it is younger than `maximumAge` seconds.
     func plan(generation: Int, maximumAge: TimeInterval) -> (RebuildPlan, Date)? {
@@ -43,6 +44,25 @@ final class PlanCache: Sendable {
         }
     }
 
+    /// The last plan computed, whatever its generation and age.
+    func latest() -> RebuildPlan? {
+        entry.withLock { $0?.plan }
+    }
+
+    /// Claims the one background refresh allowed at a time; false when one is running.
+    func claimRefresh() -> Bool {
+        refreshing.withLock { running in
+            if running { return false }
+            running = true
+            return true
+        }
+    }
+
+    /// Ends the background refresh.
+    func endRefresh() {
+        refreshing.withLock { $0 = false }
+    }
+
     /// Keeps `plan`.
     func store(_ plan: RebuildPlan, generatedAt: Date, generation: Int) {
         entry.withLock { $0 = Entry(plan: plan, generatedAt: generatedAt, generation: generation) }
@@ -62,6 +82,31 @@ struct PlanSource: Sendable {
         let plan = try Self.plan(input)
         cache.store(plan, generatedAt: input.now, generation: generation)
         return (plan, input.now)
+    }
+
+    /// Images needing a rebuild by reason code, for metrics: from the current plan when it is cached, otherwise from
+    /// the last one computed while a fresh plan is computed in the background (only the first call ever waits).
+    func reasonCounts() async throws -> [String: Int] {
+        let generation = database.writeGeneration
+        let plan: RebuildPlan
+        if let (current, _) = cache.plan(generation: generation, maximumAge: 60) {
+            plan = current
+        } else if let latest = cache.latest() {
+            plan = latest
+            if cache.claimRefresh() {
+                Task.detached { [self] in
+                    defer { cache.endRefresh() }
+                    _ = try? await current(generation: generation)
+                }
+            }
+        } else {
+            plan = try await current(generation: generation).0
+        }
+        var counts: [String: Int] = [:]
+        for entry in plan.entries {
+            for code in Set(entry.reasonCodes) { counts[code.rawValue, default: 0] += 1 }
+        }
+        return counts
     }
 
     /// Plans, answering a lineage loop (possible when base tags move) as a conflict that names it.

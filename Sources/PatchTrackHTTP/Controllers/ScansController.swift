@@ -7,6 +7,7 @@ import PatchTrackStorage
 struct ScansController {
     let database: AppDatabase
     let limits: BodyLimits
+    let metrics: AppMetrics
 
     var endpoints: [Endpoint] {
         [
@@ -44,6 +45,7 @@ struct ScansController {
         let parsed = try ScanIngest.prepare(document, override: override)
         let result = try await database.ingestScan(
             contentHash: contentHash, document: parsed.document, normalized: parsed.normalized, registration: parsed.registration)
+        if result.isNew { metrics.ingested(kind: .scan, format: result.format.rawValue) }
         return try JSONResponse.make(
             ScanIngestResponse(result), status: result.isNew ? .created : .ok,
             headers: [.location: "/v1/images/\(result.imageDigest)/scans"])

@@ -4,19 +4,30 @@ import PatchTrackStorage
 /// The open routes: liveness, readiness, metrics and the contract.
 struct SystemController {
     let database: AppDatabase
-    let metrics: HTTPMetrics
+    let metrics: AppMetrics
+    let fleet: FleetMetricsSource
 
     var endpoints: [Endpoint] {
         [
             Endpoint(.get, "/healthz", role: nil) { _, _ in try JSONResponse.make(["status": "ok"]) },
             Endpoint(.get, "/readyz", role: nil, handler: ready),
-            Endpoint(.get, "/metrics", role: nil) { _, _ in
-                JSONResponse.text(metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
-            },
+            Endpoint(.get, "/metrics", role: nil, handler: scrape),
             Endpoint(.get, "/openapi.yaml", role: nil) { _, _ in
                 JSONResponse.text(EmbeddedOpenAPI.yaml, contentType: "application/yaml")
             },
         ]
+    }
+
+    /// The long-lived HTTP and ingest series, then the fleet's figures read for this scrape. A failing fleet query
+    /// is logged and leaves the fleet series out: the scrape still answers 200 with the rest.
+    @Sendable func scrape(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var text = metrics.render()
+        do {
+            text += FleetExposition.render(try await fleet())
+        } catch {
+            context.logger.error("fleet metrics unavailable", metadata: ["error": .string(String(describing: error))])
+        }
+        return JSONResponse.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 
     @Sendable func ready(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -7,6 +7,7 @@ import PatchTrackStorage
 struct VEXController {
     let database: AppDatabase
     let limits: BodyLimits
+    let metrics: AppMetrics
 
     var endpoints: [Endpoint] {
         [Endpoint(.post, "/v1/vex", role: .ingest, handler: ingest)]
@@ -23,6 +24,7 @@ struct VEXController {
             throw ProblemDetails(ingestError: error)
         }
         let result = try await database.ingestVEX(document)
+        metrics.ingested(kind: .vex, format: document.format.rawValue, count: result.stored)
         return try JSONResponse.make(
             VEXIngestResponse(
                 format: document.format.rawValue, documentId: document.id, statements: result.stored, replaced: result.replaced,

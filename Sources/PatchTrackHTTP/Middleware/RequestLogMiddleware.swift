@@ -7,7 +7,7 @@ import Logging
 /// writes one structured log line per request: id, method, path, status, duration. Never tokens or bodies.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let metrics: HTTPMetrics
+    let metrics: AppMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -19,7 +19,9 @@ struct RequestLogMiddleware: RouterMiddleware {
         let duration = ContinuousClock.now - start
         response.headers[.requestID] = requestID
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        metrics.record(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: Int(response.status.code), seconds: seconds)
+        metrics.recordRequest(
+            method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: Int(response.status.code),
+            duration: duration)
         context.logger.info(
             "request",
             metadata: [
