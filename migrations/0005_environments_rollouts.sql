@@ -119,3 +119,8 @@ CREATE INDEX rolloutEvent_on_rolloutId ON rolloutEvent(rolloutId, id);
 ALTER TABLE advisory ADD COLUMN fixFirstSeen TEXT;
 UPDATE advisory SET fixFirstSeen = importedAt
 WHERE EXISTS (SELECT 1 FROM json_tree(advisory.record) WHERE json_tree.key = 'fixed');
+
+-- Fleet reads: open findings counted by severity and fixability with their detection times (SLA), and the open
+-- findings of the digests environments run, both from the index alone.
+CREATE INDEX finding_on_state_sla ON finding(state, severityLevel, (fixedVersion IS NOT NULL), firstDetected);
+CREATE INDEX finding_on_imageId_state ON finding(imageId, state, severityLevel);

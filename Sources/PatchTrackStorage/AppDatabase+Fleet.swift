@@ -74,7 +74,7 @@ extension AppDatabase {
                         WHEN 'medium' THEN firstDetected >= ?3 AND firstDetected <= ?7
                         WHEN 'low' THEN firstDetected >= ?4 AND firstDetected <= ?8 ELSE 0 END) AS soon
                 FROM finding WHERE state = 'open' AND id NOT IN (SELECT value FROM json_each(?9))
-                GROUP BY severityLevel, fixable
+                GROUP BY severityLevel, fixedVersion IS NOT NULL
                 """,
             arguments: [
                 cutoff(.critical, false), cutoff(.high, false), cutoff(.medium, false), cutoff(.low, false),
@@ -145,17 +145,18 @@ extension AppDatabase {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                WITH runningImage(imageId) AS (
-                    SELECT DISTINCT c.imageId FROM environment e JOIN inventoryContainer c ON c.snapshotId = e.currentSnapshotId),
-                vulnerable(imageId, rank) AS (
-                    SELECT f.imageId, max(\(severityRankSQL)) FROM runningImage ri
-                    JOIN finding f ON f.imageId = ri.imageId AND f.state = 'open'
+                WITH current(environment, snapshotId) AS MATERIALIZED (
+                    SELECT name, currentSnapshotId FROM environment WHERE currentSnapshotId IS NOT NULL),
+                running AS MATERIALIZED (
+                    SELECT cur.environment, c.workloadId, c.imageId, c.replicas
+                    FROM current cur CROSS JOIN inventoryContainer c ON c.snapshotId = cur.snapshotId),
+                vulnerable(imageId, rank) AS MATERIALIZED (
+                    SELECT f.imageId, max(\(severityRankSQL))
+                    FROM (SELECT DISTINCT imageId FROM running) ri CROSS JOIN finding f ON f.imageId = ri.imageId AND f.state = 'open'
                     WHERE f.id NOT IN (SELECT value FROM json_each(?)) GROUP BY f.imageId),
                 perWorkload(environment, rank, replicas) AS (
-                    SELECT e.name, max(v.rank), max(c.replicas)
-                    FROM environment e JOIN inventoryContainer c ON c.snapshotId = e.currentSnapshotId
-                    JOIN vulnerable v ON v.imageId = c.imageId
-                    GROUP BY e.id, c.workloadId)
+                    SELECT r.environment, max(v.rank), max(r.replicas) FROM running r JOIN vulnerable v ON v.imageId = r.imageId
+                    GROUP BY r.environment, r.workloadId)
                 SELECT environment, rank, count(*) AS workloads, sum(replicas) AS replicas FROM perWorkload GROUP BY environment, rank
                 """, arguments: [suppressed])
         for row in rows {
