@@ -34,7 +34,8 @@ public func buildRouter(
     let plans = PlanSource(database: database, cache: PlanCache())
     // A scrape reads a few aggregates and the last computed plan's counts (refreshed in the background when stale),
     // never a full plan per scrape.
-    let fleet = fleet ?? { try await database.fleetMetrics(imagesNeedingRebuild: try await plans.reasonCounts()) }
+    let fleetStatus = FleetStatusSource(database: database)
+    let fleet = fleet ?? { FleetMetrics(try await fleetStatus.current(), imagesNeedingRebuild: try await plans.reasonCounts()) }
     var endpoints: [Endpoint] = []
     endpoints += SystemController(database: database, metrics: metrics, fleet: fleet).endpoints
     endpoints += TokensController(database: database, authenticator: authenticator, limits: limits).endpoints
@@ -49,7 +50,7 @@ public func buildRouter(
     endpoints += BuildsController(database: database, limits: limits, metrics: metrics).endpoints
     endpoints += EnvironmentsController(database: database, limits: limits, metrics: metrics).endpoints
     endpoints += RolloutsController(database: database, limits: limits).endpoints
-    endpoints += FleetController(database: database, plans: plans).endpoints
+    endpoints += FleetController(database: database, plans: plans, status: fleetStatus).endpoints
 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))

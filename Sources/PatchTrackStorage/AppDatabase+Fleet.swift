@@ -188,17 +188,18 @@ extension AppDatabase {
                 .sorted { ($0.due ?? .distantFuture, $0.findingId) < ($1.due ?? .distantFuture, $1.findingId) }
         }
     }
+}
 
-    /// The fleet's figures for `/metrics`, given the rebuild plan's counts by reason.
-    public func fleetMetrics(imagesNeedingRebuild: [String: Int]) async throws -> FleetMetrics {
-        let status = try await fleetStatus()
-        var replicas: [FleetMetrics.ReplicaCount] = []
+extension FleetMetrics {
+    /// The figures of `status` for `/metrics`, with the rebuild plan's counts by reason.
+    public init(_ status: FleetStatus, imagesNeedingRebuild: [String: Int]) {
+        var replicas: [ReplicaCount] = []
         for environment in status.environments {
             for (severity, count) in environment.vulnerableReplicasBySeverity.sorted(by: { $0.key > $1.key }) {
                 replicas.append(.init(environment: environment.environment, severity: severity, replicas: count))
             }
         }
-        return FleetMetrics(
+        self.init(
             imagesNeedingRebuild: imagesNeedingRebuild, openFindings: status.openFindings, vulnerableReplicas: replicas,
             slaBreaches: status.slaBreached, timeToPatchSeconds: status.timeToPatch)
     }

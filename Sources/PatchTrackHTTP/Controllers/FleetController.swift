@@ -8,6 +8,7 @@ import PatchTrackStorage
 struct FleetController {
     let database: AppDatabase
     let plans: PlanSource
+    let status: FleetStatusSource
 
     var endpoints: [Endpoint] {
         [
@@ -21,8 +22,8 @@ struct FleetController {
 
     @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> Response {
         async let plan = plans.current()
-        let status = try await database.fleetStatus()
-        return try JSONResponse.make(StatusResponse(status, plan: try await plan.0))
+        let fleet = try await status.current()
+        return try JSONResponse.make(StatusResponse(fleet, plan: try await plan.0))
     }
 
     @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {
