@@ -45,11 +45,20 @@ extension AppDatabase {
 
     /// The fleet at `now`: a few aggregate queries for the open findings, timelines only for findings of superseded
     /// images (the only ones that can be closed).
+    ///
+    /// The environments' exposure is read on a second connection in parallel with the rest (two read transactions:
+    /// a write landing between them can show in one part only, as in any two dashboard calls).
     public func fleetStatus(windowDays: Int = 30) async throws -> FleetStatus {
         let now = self.now()
-        return try await pool.read { db in try Self.fleetStatus(db, now: now, windowDays: windowDays) }
+        async let environments = pool.read { db in
+            try Self.environmentExposure(db, suppressed: Self.jsonArray(Array(try Self.suppressedFindings(db))))
+        }
+        var status = try await pool.read { db in try Self.fleetStatus(db, now: now, windowDays: windowDays) }
+        status.environments = try await environments
+        return status
     }
 
+    /// Everything but the environments' exposure (left empty).
     static func fleetStatus(_ db: Database, now: Date, windowDays: Int) throws -> FleetStatus {
         let facts = try TimelineFacts.load(db)
         let suppressed = jsonArray(Array(facts.suppressed))
@@ -93,18 +102,31 @@ extension AppDatabase {
         var timeToPatch: [SeverityLevel: [Double]] = [:]
         if !facts.supersessions.isEmpty {
             let windowStart = now.addingTimeInterval(-Double(windowDays) * 86_400)
-            for progress in try findingProgress(
-                db, facts: facts, now: now, literal: "f.imageId IN (SELECT imageId FROM supersession)")
-            {
-                guard let closedAt = progress.timeline.closedAt else { continue }
-                open["\(progress.severity.rawValue)|\(progress.fixedVersion != nil)", default: 0] -= 1
-                switch ServiceLevel.verdict(due: progress.due, closedAt: nil, now: now) {
-                case .breached: breached[progress.severity, default: 0] -= 1
-                case .dueSoon: soon[progress.severity, default: 0] -= 1
+            // Only the columns the closing time needs (no joins): the findings of superseded images.
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, imageId, advisoryId, packageName, severityLevel, fixedVersion IS NOT NULL AS fixable, firstDetected
+                    FROM finding WHERE state = 'open' AND imageId IN (SELECT imageId FROM supersession)
+                    """)
+            while let row = try rows.next() {
+                let id: Int64 = row[0]
+                guard !facts.suppressed.contains(id), let detected = Timestamp.parse(row[6]) else { continue }
+                let timeline = facts.timeline(
+                    findingId: id, imageId: row[1], advisoryId: row[2], packageName: row[3], firstDetected: detected, published: nil,
+                    fixAvailable: nil)
+                guard let closedAt = timeline.closedAt else { continue }
+                let severity = SeverityLevel(rawValue: row[4]) ?? .unknown
+                let fixable: Bool = row[5]
+                open["\(severity.rawValue)|\(fixable)", default: 0] -= 1
+                let due = facts.serviceLevel.due(detected: detected, severity: severity)
+                switch ServiceLevel.verdict(due: due, closedAt: nil, now: now) {
+                case .breached: breached[severity, default: 0] -= 1
+                case .dueSoon: soon[severity, default: 0] -= 1
                 default: break
                 }
-                if closedAt >= windowStart, let seconds = progress.timeline.timeToPatch {
-                    timeToPatch[progress.severity, default: []].append(seconds)
+                if closedAt >= windowStart, let seconds = timeline.timeToPatch {
+                    timeToPatch[severity, default: []].append(seconds)
                 }
             }
         }
@@ -129,7 +151,7 @@ extension AppDatabase {
         }
         return FleetStatus(
             generatedAt: now, images: counts["images"], runningImages: counts["running"], supersededImages: counts["superseded"],
-            openFindings: openFindings, environments: try environmentExposure(db, suppressed: suppressed),
+            openFindings: openFindings, environments: [],
             activeRollouts: rollouts, slaBreached: breached.filter { $0.value > 0 }, slaDueSoon: soon.filter { $0.value > 0 },
             timeToPatch: timeToPatch, windowDays: windowDays)
     }

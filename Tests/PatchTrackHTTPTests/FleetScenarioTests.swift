@@ -260,4 +260,38 @@ struct FleetScenarioTests {
             #expect((slaStatus["due_within_24h_by_severity"] as? [String: Int])?["high"] == 1)
         }
     }
+
+    @Test("right after a write /v1/status answers the last rebuild plan, says when it was computed, and catches up")
+    func statusCatchesUpWithThePlan() async throws {
+        let clock = TestClock("2026-03-02T00:00:00Z")
+        let environment = try TestEnvironment(now: clock.closure)
+        defer { environment.remove() }
+        try await environment.withClient { client in
+            try await client.register(Self.repository, tag: "latest", digest: digest("1"), token: environment.ingest)
+            _ = try await client.send(.post, "/v1/scans", token: environment.ingest, body: cycloneDX(image: digest("1"), purls: [Self.vulnerable]))
+            let advisory = osvRecord(
+                id: "TEST-DSA-5", aliases: ["CVE-2099-0005"], ecosystem: "Debian:12", name: "openssl", fixed: "3.0.11-1",
+                severity: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")
+            _ = try await client.send(.post, "/v1/advisories", token: environment.ingest, body: advisory)
+            let first = try await client.send(.get, "/v1/status", token: environment.read)
+            let images = try #require(first.json["images"] as? [String: Any])
+            #expect(images["needing_rebuild"] as? Int == 1, "the first plan is computed in the request")
+            #expect(images["rebuilds_computed_at"] as? String == "2026-03-02T00:00:00.000Z")
+
+            clock.set("2026-03-02T01:00:00Z")
+            let build = try await client.send(
+                .post, "/v1/builds", token: environment.ingest,
+                body: #"{"repository":"\#(Self.repository)","tag":"latest","status":"succeeded","digest":"\#(digest("2"))"}"#)
+            #expect(build.status == .created)
+            var caughtUp: [String: Any] = [:]
+            for _ in 0..<200 {
+                let reply = try await client.send(.get, "/v1/status", token: environment.read)
+                caughtUp = (reply.json["images"] as? [String: Any]) ?? [:]
+                if caughtUp["rebuilds_computed_at"] as? String == "2026-03-02T01:00:00.000Z" { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(caughtUp["rebuilds_computed_at"] as? String == "2026-03-02T01:00:00.000Z")
+            #expect(caughtUp["needing_rebuild"] as? Int == 0, "the superseded image left the plan")
+        }
+    }
 }

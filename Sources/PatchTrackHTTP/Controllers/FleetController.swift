@@ -21,9 +21,10 @@ struct FleetController {
     }
 
     @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> Response {
-        async let plan = plans.current()
+        async let plan = plans.recent()
         let fleet = try await status.current()
-        return try JSONResponse.make(StatusResponse(fleet, plan: try await plan.0))
+        let (rebuilds, computedAt) = try await plan
+        return try JSONResponse.make(StatusResponse(fleet, plan: rebuilds, planComputedAt: computedAt))
     }
 
     @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -44,9 +44,9 @@ final class PlanCache: Sendable {
         }
     }
 
-    /// The last plan computed, whatever its generation and age.
-    func latest() -> RebuildPlan? {
-        entry.withLock { $0?.plan }
+    /// The last plan computed, whatever its generation and age, with when it was computed.
+    func latest() -> (RebuildPlan, Date)? {
+        entry.withLock { entry in entry.map { ($0.plan, $0.generatedAt) } }
     }
 
     /// Claims the one background refresh allowed at a time; false when one is running.
@@ -84,25 +84,29 @@ struct PlanSource: Sendable {
         return (plan, input.now)
     }
 
-    /// Images needing a rebuild by reason code, for metrics: from the current plan when it is cached, otherwise from
-    /// the last one computed while a fresh plan is computed in the background (only the first call ever waits).
-    func reasonCounts() async throws -> [String: Int] {
+    /// The current plan when it is cached; otherwise the last one computed, while a fresh plan is computed in the
+    /// background (one at a time); only when none was ever computed does the caller wait. For the figures of
+    /// dashboards and scrapes, which may lag one write behind for the few hundred milliseconds a plan takes.
+    func recent() async throws -> (RebuildPlan, Date) {
         let generation = database.writeGeneration
-        let plan: RebuildPlan
-        if let (current, _) = cache.plan(generation: generation, maximumAge: 60) {
-            plan = current
-        } else if let latest = cache.latest() {
-            plan = latest
-            if cache.claimRefresh() {
-                Task.detached { [self] in
-                    defer { cache.endRefresh() }
-                    _ = try? await current(generation: generation)
-                }
+        if let cached = cache.plan(generation: generation, maximumAge: 60) { return cached }
+        guard let latest = cache.latest() else { return try await current(generation: generation) }
+        if cache.claimRefresh() {
+            Task.detached { [self] in
+                defer { cache.endRefresh() }
+                _ = try? await current(generation: generation)
             }
-        } else {
-            plan = try await current(generation: generation).0
         }
-        var counts: [String: Int] = [:]
+        return latest
+    }
+
+    /// Images needing a rebuild by reason code (each image once per reason it has), from ``recent()``.
+    func reasonCounts() async throws -> [String: Int] {
+        Self.reasonCounts(try await recent().0)
+    }
+
+    static func reasonCounts(_ plan: RebuildPlan) -> [String: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: RebuildReasonCode.allCases.map { ($0.rawValue, 0) })
         for entry in plan.entries {
             for code in Set(entry.reasonCodes) { counts[code.rawValue, default: 0] += 1 }
         }

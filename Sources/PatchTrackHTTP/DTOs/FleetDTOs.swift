@@ -10,11 +10,13 @@ struct StatusResponse: Encodable {
         let superseded: Int
         let needingRebuild: Int
         let rebuildReasons: [String: Int]
+        let rebuildsComputedAt: String
 
         enum CodingKeys: String, CodingKey {
             case total, running, superseded
             case needingRebuild = "needing_rebuild"
             case rebuildReasons = "rebuild_reasons"
+            case rebuildsComputedAt = "rebuilds_computed_at"
         }
     }
 
@@ -116,15 +118,11 @@ struct StatusResponse: Encodable {
     /// The severities a dashboard shows, each always present.
     static let severities: [SeverityLevel] = [.critical, .high, .medium, .low, .unknown]
 
-    init(_ status: FleetStatus, plan: RebuildPlan) {
+    init(_ status: FleetStatus, plan: RebuildPlan, planComputedAt: Date) {
         generatedAt = Timestamp.format(status.generatedAt)
-        var reasons = Dictionary(uniqueKeysWithValues: RebuildReasonCode.allCases.map { ($0.rawValue, 0) })
-        for entry in plan.entries {
-            for code in Set(entry.reasonCodes) { reasons[code.rawValue, default: 0] += 1 }
-        }
         images = Images(
             total: status.images, running: status.runningImages, superseded: status.supersededImages, needingRebuild: plan.entries.count,
-            rebuildReasons: reasons)
+            rebuildReasons: PlanSource.reasonCounts(plan), rebuildsComputedAt: Timestamp.format(planComputedAt))
         var bySeverity: [String: Fixability] = [:]
         for severity in Self.severities {
             let counts = status.openFindings.filter { $0.severity == severity }
