@@ -48,7 +48,8 @@ public func buildRouter(
     endpoints += PolicyController(database: database, limits: limits).endpoints
     endpoints += RebuildsController(database: database, limits: limits, plans: plans).endpoints
     endpoints += BuildsController(database: database, limits: limits, metrics: metrics).endpoints
-    endpoints += EnvironmentsController(database: database, limits: limits, metrics: metrics).endpoints
+    endpoints += EnvironmentsController(
+        database: database, limits: limits, metrics: metrics, retentionDays: configuration.inventoryRetentionDays).endpoints
     endpoints += RolloutsController(database: database, limits: limits).endpoints
     endpoints += FleetController(database: database, plans: plans, status: fleetStatus).endpoints
 

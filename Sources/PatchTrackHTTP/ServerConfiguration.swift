@@ -14,11 +14,14 @@ public struct ServerConfiguration: Sendable {
     public var maxJSONDepth: Int
     /// Log level of the request log.
     public var logLevel: Logger.Level
+    /// Days an environment's inventory snapshots are kept (the newest always is); nil keeps every snapshot.
+    public var inventoryRetentionDays: Int?
 
     /// Creates a configuration; the defaults are the documented ones.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "patchtrack.sqlite",
-        maxBodySize: Int = 64 * 1024 * 1024, maxJSONDepth: Int = 64, logLevel: Logger.Level = .info
+        maxBodySize: Int = 64 * 1024 * 1024, maxJSONDepth: Int = 64, logLevel: Logger.Level = .info,
+        inventoryRetentionDays: Int? = 90
     ) {
         self.host = host
         self.port = port
@@ -26,5 +29,6 @@ public struct ServerConfiguration: Sendable {
         self.maxBodySize = maxBodySize
         self.maxJSONDepth = maxJSONDepth
         self.logLevel = logLevel
+        self.inventoryRetentionDays = inventoryRetentionDays
     }
 }

@@ -16,6 +16,8 @@ public struct InventoryOutcome: Sendable, Equatable {
     public var newImages: Int
     /// Digests that ran in the previous snapshot and no longer do.
     public var stoppedImages: Int
+    /// Older snapshots of the environment removed by the retention period.
+    public var prunedSnapshots: Int
     /// Rollouts whose progress this snapshot moved, with their observed weight.
     public var rollouts: [(id: Int64, observedWeight: Int, state: RolloutState)]
     /// Entries the parser left out, with why.
@@ -59,8 +61,13 @@ extension AppDatabase {
     /// stay as history), registers unknown digests, updates each image's running interval, and moves the progress of
     /// the environment's active rollouts (completing those whose workload runs only the new digest). Nil when the
     /// environment does not exist.
-    public func recordInventory(environment name: String, _ document: InventoryDocument, by token: TokenInfo) async throws -> InventoryOutcome? {
+    /// Snapshots older than `retentionDays` (nil: keep all) go, except the newest; running intervals and rollouts,
+    /// which time-to-patch reads, are kept.
+    public func recordInventory(
+        environment name: String, _ document: InventoryDocument, by token: TokenInfo, retentionDays: Int? = nil
+    ) async throws -> InventoryOutcome? {
         let now = timestamp
+        let cutoff = retentionDays.map { Timestamp.format(self.now().addingTimeInterval(-Double($0) * 86_400)) }
         return try await write { db -> InventoryOutcome? in
             guard let environmentId = try Self.environmentID(db, name: name) else { return nil }
             var repositoryIds: [String: Int64] = [:]
@@ -128,10 +135,19 @@ extension AppDatabase {
             let stopped = db.changesCount
             try db.execute(literal: "UPDATE environment SET currentSnapshotId = \(snapshotId) WHERE id = \(environmentId)")
             let rollouts = try Self.observeRollouts(db, environmentId: environmentId, now: now)
+            var pruned = 0
+            if let cutoff {
+                try db.execute(
+                    literal: """
+                        DELETE FROM inventorySnapshot
+                        WHERE environmentId = \(environmentId) AND takenAt < \(cutoff) AND id <> \(snapshotId)
+                        """)
+                pruned = db.changesCount
+            }
             return InventoryOutcome(
                 snapshotId: snapshotId, environment: name, format: document.format.rawValue, takenAt: now,
                 workloads: document.workloads.count, replicas: replicas, containers: containers, digests: imageIds.count,
-                newImages: newImages, stoppedImages: stopped, rollouts: rollouts, skipped: document.skipped)
+                newImages: newImages, stoppedImages: stopped, prunedSnapshots: pruned, rollouts: rollouts, skipped: document.skipped)
         }
     }
 

@@ -21,6 +21,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-body"), help: "Largest request body in bytes (env PATCHTRACK_MAX_BODY; default 64 MiB).")
     var maxBody: Int?
 
+    @Option(
+        name: .customLong("inventory-retention-days"),
+        help: "Days inventory snapshots are kept, the newest always; 0 keeps all (env PATCHTRACK_INVENTORY_RETENTION_DAYS; default 90).")
+    var inventoryRetentionDays: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
 
@@ -36,9 +41,14 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("PATCHTRACK_PORT must be a port number")
         }
         let maxBody = maxBody ?? Environment.value("PATCHTRACK_MAX_BODY").flatMap(Int.init) ?? 64 * 1024 * 1024
+        let retention = inventoryRetentionDays ?? Environment.value("PATCHTRACK_INVENTORY_RETENTION_DAYS").flatMap(Int.init) ?? 90
+        guard (0...36500).contains(retention) else {
+            throw ValidationError("the inventory retention must be 0 (keep all) to 36500 days")
+        }
         let configuration = ServerConfiguration(
             host: host ?? Environment.value("PATCHTRACK_HOST") ?? "127.0.0.1", port: port,
-            databasePath: database.path, maxBodySize: maxBody, logLevel: level)
+            databasePath: database.path, maxBodySize: maxBody, logLevel: level,
+            inventoryRetentionDays: retention == 0 ? nil : retention)
         let appDatabase = try AppDatabase(path: configuration.databasePath)
         if let token = try appDatabase.createInitialAdminTokenIfNeeded() {
             FileHandle.standardOutput.write(Data("""

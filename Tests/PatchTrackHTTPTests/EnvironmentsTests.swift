@@ -84,6 +84,27 @@ struct EnvironmentsTests {
         }
     }
 
+    @Test("snapshots older than the retention period (90 days by default) are pruned; the newest always stays")
+    func retention() async throws {
+        let clock = TestClock("2026-01-01T00:00:00Z")
+        let environment = try TestEnvironment(now: clock.closure)
+        defer { environment.remove() }
+        let row = #"[{"namespace":"shop","workload":"checkout","container":"app","image":"\#(Self.repository):1","digest":"\#(digest("1"))"}]"#
+        try await environment.withClient { client in
+            _ = try await client.send(.put, "/v1/environments/prod", token: environment.admin, body: #"{"stage":"production","order":1}"#)
+            #expect(try await client.send(.post, "/v1/environments/prod/inventory", token: environment.ingest, body: row).json["pruned_snapshots"] as? Int == 0)
+            clock.set("2026-02-20T00:00:00Z")
+            #expect(try await client.send(.post, "/v1/environments/prod/inventory", token: environment.ingest, body: row).json["pruned_snapshots"] as? Int == 0)
+            clock.set("2026-04-11T00:00:00Z")
+            let third = try await client.send(.post, "/v1/environments/prod/inventory", token: environment.ingest, body: row)
+            #expect(third.json["pruned_snapshots"] as? Int == 1, "the January snapshot is over 90 days old")
+            let snapshots = try await client.send(.get, "/v1/environments/prod/snapshots", token: environment.read)
+            #expect((snapshots.json["items"] as? [[String: Any]])?.map { $0["taken_at"] as? String } == [
+                "2026-04-11T00:00:00.000Z", "2026-02-20T00:00:00.000Z",
+            ])
+        }
+    }
+
     @Test("inventory that is not one of the three shapes, or has bad values, is refused and nothing is stored")
     func badInventory() async throws {
         let environment = try TestEnvironment()

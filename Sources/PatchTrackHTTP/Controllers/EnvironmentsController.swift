@@ -8,6 +8,8 @@ struct EnvironmentsController {
     let database: AppDatabase
     let limits: BodyLimits
     let metrics: AppMetrics
+    /// Days inventory snapshots are kept (nil: all).
+    let retentionDays: Int?
 
     var endpoints: [Endpoint] {
         [
@@ -55,7 +57,7 @@ struct EnvironmentsController {
             }
         }
         buffer = ByteBuffer()
-        guard let outcome = try await database.recordInventory(environment: name, document, by: token) else { throw Self.notFound(name) }
+        guard let outcome = try await database.recordInventory(environment: name, document, by: token, retentionDays: retentionDays) else { throw Self.notFound(name) }
         metrics.ingested(kind: .inventory, format: outcome.format, count: 1)
         return try JSONResponse.make(InventoryOutcomeResponse(outcome), status: .created)
     }

@@ -118,6 +118,7 @@ struct InventoryOutcomeResponse: Encodable {
     let digests: Int
     let newImages: Int
     let stoppedImages: Int
+    let prunedSnapshots: Int
     let rollouts: [Rollout]
     let skipped: [Skip]
 
@@ -132,6 +133,7 @@ struct InventoryOutcomeResponse: Encodable {
         digests = outcome.digests
         newImages = outcome.newImages
         stoppedImages = outcome.stoppedImages
+        prunedSnapshots = outcome.prunedSnapshots
         rollouts = outcome.rollouts.map { Rollout(id: $0.id, observedWeight: $0.observedWeight, state: $0.state.rawValue) }
         skipped = outcome.skipped.map { Skip(path: $0.path, reason: $0.reason) }
     }
@@ -142,6 +144,7 @@ struct InventoryOutcomeResponse: Encodable {
         case takenAt = "taken_at"
         case newImages = "new_images"
         case stoppedImages = "stopped_images"
+        case prunedSnapshots = "pruned_snapshots"
     }
 }
 
