@@ -46,57 +46,76 @@ extension AppDatabase {
     /// The fleet at `now`: a few aggregate queries for the open findings, timelines only for findings of superseded
     /// images (the only ones that can be closed).
     ///
-    /// The environments' exposure is read on a second connection in parallel with the rest (two read transactions:
-    /// a write landing between them can show in one part only, as in any two dashboard calls).
+    /// The VEX suppressions are read first; then the environments' exposure and the rest are read on two connections
+    /// in parallel (separate read transactions: a write landing between them can show in one part only, as in any
+    /// two dashboard calls).
     public func fleetStatus(windowDays: Int = 30) async throws -> FleetStatus {
         let now = self.now()
-        async let environments = pool.read { db in
-            try Self.environmentExposure(db, suppressed: Self.jsonArray(Array(try Self.suppressedFindings(db))))
+        let suppressed = try await pool.read { db in try Self.suppressedFindings(db) }
+        async let environments = pool.read { db in try Self.environmentExposure(db, suppressed: Self.jsonArray(Array(suppressed))) }
+        var status = try await pool.read { db in
+            try Self.fleetStatus(db, now: now, windowDays: windowDays, suppressed: suppressed)
         }
-        var status = try await pool.read { db in try Self.fleetStatus(db, now: now, windowDays: windowDays) }
         status.environments = try await environments
         return status
     }
 
     /// Everything but the environments' exposure (left empty).
-    static func fleetStatus(_ db: Database, now: Date, windowDays: Int) throws -> FleetStatus {
-        let facts = try TimelineFacts.load(db)
-        let suppressed = jsonArray(Array(facts.suppressed))
-        // Open findings by severity and fixability, and how many are past or near their due time, in one pass.
-        var cutoffs: [String: (breach: String, soon: String)] = [:]
-        for severity in SeverityLevel.allCases {
-            guard let days = facts.serviceLevel.days(for: severity) else { continue }
-            let breach = now.addingTimeInterval(-Double(days) * 86_400)
-            cutoffs[severity.rawValue] = (Timestamp.format(breach), Timestamp.format(breach.addingTimeInterval(86_400)))
-        }
-        func cutoff(_ severity: SeverityLevel, _ soon: Bool) -> String? {
-            cutoffs[severity.rawValue].map { soon ? $0.soon : $0.breach }
-        }
-        let rows = try Row.fetchAll(
+    static func fleetStatus(_ db: Database, now: Date, windowDays: Int, suppressed: Set<Int64>) throws -> FleetStatus {
+        let facts = try TimelineFacts.load(db, suppressed: suppressed)
+        // Open findings by severity and fixability, then how many are past or near their due time: index range counts
+        // on (state, severity, fixable, firstDetected), corrected below for the suppressed and the closed.
+        var open: [String: Int] = [:]
+        for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT severityLevel, fixedVersion IS NOT NULL AS fixable, count(*) AS n,
-                    sum(CASE severityLevel WHEN 'critical' THEN firstDetected < ?1 WHEN 'high' THEN firstDetected < ?2
-                        WHEN 'medium' THEN firstDetected < ?3 WHEN 'low' THEN firstDetected < ?4 ELSE 0 END) AS breached,
-                    sum(CASE severityLevel WHEN 'critical' THEN firstDetected >= ?1 AND firstDetected <= ?5
-                        WHEN 'high' THEN firstDetected >= ?2 AND firstDetected <= ?6
-                        WHEN 'medium' THEN firstDetected >= ?3 AND firstDetected <= ?7
-                        WHEN 'low' THEN firstDetected >= ?4 AND firstDetected <= ?8 ELSE 0 END) AS soon
-                FROM finding WHERE state = 'open' AND id NOT IN (SELECT value FROM json_each(?9))
+                SELECT severityLevel, fixedVersion IS NOT NULL AS fixable, count(*) AS n FROM finding WHERE state = 'open'
                 GROUP BY severityLevel, fixedVersion IS NOT NULL
-                """,
-            arguments: [
-                cutoff(.critical, false), cutoff(.high, false), cutoff(.medium, false), cutoff(.low, false),
-                cutoff(.critical, true), cutoff(.high, true), cutoff(.medium, true), cutoff(.low, true), suppressed,
-            ])
-        var open: [String: Int] = [:]
+                """)
+        {
+            open["\(row["severityLevel"] as String)|\(row["fixable"] as Bool)", default: 0] += row["n"]
+        }
         var breached: [SeverityLevel: Int] = [:]
         var soon: [SeverityLevel: Int] = [:]
-        for row in rows {
-            let severity = SeverityLevel(rawValue: row["severityLevel"]) ?? .unknown
-            open["\(severity.rawValue)|\(row["fixable"] as Bool)", default: 0] += row["n"]
-            breached[severity, default: 0] += row["breached"] ?? 0
-            soon[severity, default: 0] += row["soon"] ?? 0
+        let before = try db.cachedStatement(
+            sql: """
+                SELECT count(*) FROM finding
+                WHERE state = 'open' AND severityLevel = ? AND (fixedVersion IS NOT NULL) = ? AND firstDetected < ?
+                """)
+        let upTo = try db.cachedStatement(
+            sql: """
+                SELECT count(*) FROM finding
+                WHERE state = 'open' AND severityLevel = ? AND (fixedVersion IS NOT NULL) = ? AND firstDetected <= ?
+                """)
+        for severity in SeverityLevel.allCases {
+            guard let days = facts.serviceLevel.days(for: severity) else { continue }
+            // Past due: detected before now − days; due within a day: detected from then to a day later.
+            let breachCutoff = now.addingTimeInterval(-Double(days) * 86_400)
+            let soonCutoff = Timestamp.format(breachCutoff.addingTimeInterval(86_400))
+            for fixable in [false, true] {
+                let late = try Int.fetchOne(before, arguments: [severity.rawValue, fixable, Timestamp.format(breachCutoff)]) ?? 0
+                let early = try Int.fetchOne(upTo, arguments: [severity.rawValue, fixable, soonCutoff]) ?? 0
+                breached[severity, default: 0] += late
+                soon[severity, default: 0] += early - late
+            }
+        }
+        if !suppressed.isEmpty {
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT severityLevel, fixedVersion IS NOT NULL AS fixable, firstDetected FROM finding
+                    WHERE state = 'open' AND id IN (SELECT value FROM json_each(?))
+                    """, arguments: [jsonArray(Array(suppressed))])
+            while let row = try rows.next() {
+                let severity = SeverityLevel(rawValue: row[0]) ?? .unknown
+                open["\(severity.rawValue)|\(row[1] as Bool)", default: 0] -= 1
+                let due = Timestamp.parse(row[2]).flatMap { facts.serviceLevel.due(detected: $0, severity: severity) }
+                switch ServiceLevel.verdict(due: due, closedAt: nil, now: now) {
+                case .breached: breached[severity, default: 0] -= 1
+                case .dueSoon: soon[severity, default: 0] -= 1
+                default: break
+                }
+            }
         }
         // Closed findings (all on superseded images) leave the open counts; their durations make time-to-patch.
         var timeToPatch: [SeverityLevel: [Double]] = [:]

@@ -3,7 +3,7 @@ import GRDB
 import PatchTrackCore
 
 /// What an inventory post changed.
-public struct InventoryOutcome: Sendable, Equatable {
+public struct InventoryOutcome: Sendable {
     public var snapshotId: Int64
     public var environment: String
     public var format: String
@@ -22,10 +22,6 @@ public struct InventoryOutcome: Sendable, Equatable {
     public var rollouts: [(id: Int64, observedWeight: Int, state: RolloutState)]
     /// Entries the parser left out, with why.
     public var skipped: [InventorySkip]
-
-    public static func == (lhs: InventoryOutcome, rhs: InventoryOutcome) -> Bool {
-        lhs.snapshotId == rhs.snapshotId && lhs.takenAt == rhs.takenAt
-    }
 }
 
 /// One workload of an environment's newest inventory.

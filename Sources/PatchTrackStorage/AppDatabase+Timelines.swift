@@ -60,9 +60,10 @@ struct TimelineFacts {
     var digests: [Int64: String] = [:]
 
     /// Loads the facts for the findings of superseded images (the chain data is small: one row per rebuild).
-    static func load(_ db: Database) throws -> TimelineFacts {
+    /// `suppressed`: the VEX-suppressed findings when already read.
+    static func load(_ db: Database, suppressed: Set<Int64>? = nil) throws -> TimelineFacts {
         var facts = TimelineFacts(
-            serviceLevel: try AppDatabase.loadDefaults(db).sla.serviceLevel, suppressed: try AppDatabase.suppressedFindings(db))
+            serviceLevel: try AppDatabase.loadDefaults(db).sla.serviceLevel, suppressed: try suppressed ?? AppDatabase.suppressedFindings(db))
         for row in try Row.fetchAll(
             db,
             sql: """

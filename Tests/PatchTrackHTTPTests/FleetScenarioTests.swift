@@ -258,6 +258,23 @@ struct FleetScenarioTests {
             #expect(slaStatus["breached"] as? Int == 1)
             #expect(slaStatus["due_within_24h"] as? Int == 1)
             #expect((slaStatus["due_within_24h_by_severity"] as? [String: Int])?["high"] == 1)
+
+            // A VEX statement that the image is not affected by the critical one takes it out of every count.
+            let vex = """
+                {"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.com/vex/8", "author": "test",
+                 "timestamp": "2026-03-10T13:00:00Z", "version": 1,
+                 "statements": [{"vulnerability": {"name": "CVE-2099-0008"},
+                   "products": [{"@id": "pkg:oci/checkout@\(digest("1").replacingOccurrences(of: ":", with: "%3A"))"}],
+                   "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"}]}
+                """
+            #expect(try await client.send(.post, "/v1/vex", token: environment.ingest, body: vex).status == .created)
+            let suppressed = try await client.send(.get, "/v1/status", token: environment.read)
+            let suppressedSLA = try #require(suppressed.json["sla"] as? [String: Any])
+            #expect(suppressedSLA["breached"] as? Int == 0)
+            #expect(suppressedSLA["due_within_24h"] as? Int == 1)
+            #expect((suppressed.json["findings"] as? [String: Any])?["open"] as? Int == 1)
+            let remaining = try await client.send(.get, "/v1/sla/breaches", token: environment.read)
+            #expect((remaining.json["items"] as? [[String: Any]])?.map { $0["vulnerability_id"] as? String } == ["CVE-2099-0009"])
         }
     }
 
