@@ -15,7 +15,8 @@ public func buildApplication(
     let router = buildRouter(configuration: configuration, database: database, fleet: fleet)
     return Application(
         router: router,
-        server: .http1(additionalChannelHandlers: [ExpectContinueHandler()]),
+        // Idle keep-alive connections close after a minute, so idle or stalled clients do not hold connections forever.
+        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()], idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "patchtrack"),
         logger: logger)
 }
