@@ -32,6 +32,9 @@ public struct FleetStatus: Sendable {
     public var slaDueSoon: [SeverityLevel: Int]
     /// Time-to-patch in seconds of findings closed in the window, by severity.
     public var timeToPatch: [SeverityLevel: [Double]]
+    /// Time-to-patch in seconds of every closed finding, by severity (the `/metrics` histogram, which only grows as
+    /// findings close, as Prometheus histograms should).
+    public var timeToPatchAllTime: [SeverityLevel: [Double]]
     public var windowDays: Int
 }
 
@@ -119,6 +122,7 @@ extension AppDatabase {
         }
         // Closed findings (all on superseded images) leave the open counts; their durations make time-to-patch.
         var timeToPatch: [SeverityLevel: [Double]] = [:]
+        var timeToPatchAllTime: [SeverityLevel: [Double]] = [:]
         if !facts.supersessions.isEmpty {
             let windowStart = now.addingTimeInterval(-Double(windowDays) * 86_400)
             // Only the columns the closing time needs (no joins): the findings of superseded images.
@@ -144,8 +148,9 @@ extension AppDatabase {
                 case .dueSoon: soon[severity, default: 0] -= 1
                 default: break
                 }
-                if closedAt >= windowStart, let seconds = timeline.timeToPatch {
-                    timeToPatch[severity, default: []].append(seconds)
+                if let seconds = timeline.timeToPatch {
+                    timeToPatchAllTime[severity, default: []].append(seconds)
+                    if closedAt >= windowStart { timeToPatch[severity, default: []].append(seconds) }
                 }
             }
         }
@@ -172,7 +177,7 @@ extension AppDatabase {
             generatedAt: now, images: counts["images"], runningImages: counts["running"], supersededImages: counts["superseded"],
             openFindings: openFindings, environments: [],
             activeRollouts: rollouts, slaBreached: breached.filter { $0.value > 0 }, slaDueSoon: soon.filter { $0.value > 0 },
-            timeToPatch: timeToPatch, windowDays: windowDays)
+            timeToPatch: timeToPatch, timeToPatchAllTime: timeToPatchAllTime, windowDays: windowDays)
     }
 
     /// Every environment's newest inventory against the open findings: a workload counts as vulnerable with the
@@ -242,6 +247,6 @@ extension FleetMetrics {
         }
         self.init(
             imagesNeedingRebuild: imagesNeedingRebuild, openFindings: status.openFindings, vulnerableReplicas: replicas,
-            slaBreaches: status.slaBreached, timeToPatchSeconds: status.timeToPatch)
+            slaBreaches: status.slaBreached, timeToPatchSeconds: status.timeToPatchAllTime)
     }
 }

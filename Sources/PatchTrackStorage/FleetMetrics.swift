@@ -44,7 +44,7 @@ public struct FleetMetrics: Sendable, Equatable {
     public var vulnerableReplicas: [ReplicaCount]
     /// Open findings past their SLA due time, by severity.
     public var slaBreaches: [SeverityLevel: Int]
-    /// Time-to-patch (detection to fully rolled out) of findings closed in the window, in seconds, by severity.
+    /// Time-to-patch (detection to fully rolled out) of every closed finding, in seconds, by severity.
     public var timeToPatchSeconds: [SeverityLevel: [Double]]
 
     /// Creates the figures.

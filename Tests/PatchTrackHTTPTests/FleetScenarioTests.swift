@@ -209,6 +209,15 @@ struct FleetScenarioTests {
             #expect(patchTime.buckets.first { $0.bound == 21_600 }?.count == 0, "11 h is above the 6 h bucket")
             #expect(patchTime.buckets.first { $0.bound == 86_400 }?.count == 1)
 
+            // A month later the closing leaves the status's 30-day window but stays in the metrics histogram.
+            clock.set("2026-04-05T00:00:00Z")
+            let later = try await client.send(.get, "/v1/status", token: environment.read)
+            let laterCritical = ((later.json["time_to_patch"] as? [String: Any])?["by_severity"] as? [String: Any])?["critical"] as? [String: Any]
+            #expect(laterCritical?["closed"] as? Int == 0)
+            #expect(laterCritical?["median_seconds"] == nil)
+            let laterScrape = try PrometheusText(parsing: try await client.send(.get, "/metrics").text)
+            #expect(laterScrape.histogram("patchtrack_time_to_patch_seconds", ["severity": "critical"])?.count == 1)
+
             // Exposure over time: production had 8 vulnerable replicas until the last snapshot.
             let history = try await client.send(.get, "/v1/advisories/CVE-2099-0007/exposure", token: environment.read)
             let points = try #require(history.json["items"] as? [[String: Any]])

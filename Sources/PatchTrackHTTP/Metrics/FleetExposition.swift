@@ -32,7 +32,7 @@ enum FleetExposition {
     private static var timeToPatch: MetricNameDescriptor {
         MetricNameDescriptor(
             namespace: "patchtrack", metricName: "time_to_patch", unitName: "seconds",
-            helpText: "Detection to fully rolled out, of the findings closed in the window, by severity.")
+            helpText: "Detection to fully rolled out, of every closed finding, by severity.")
     }
 
     /// The exposition text of `fleet`. Findings, SLA breaches, time to patch and rebuild reasons are emitted for
