@@ -103,6 +103,10 @@ extension AppDatabase {
                         ORDER BY h.id DESC LIMIT 1
                         """)
                 if replacesId == imageId { replacesId = nil }
+                if replacesId == nil, report.status != .started, started != nil {
+                    // No tag move explains it: the started build names this very digest as the one it replaces.
+                    throw StorageError.invalid(field: "digest", message: "is the digest the started build replaces")
+                }
             }
             let finishedAt: String? = report.status == .started ? nil : now
             let buildId: Int64

@@ -116,6 +116,31 @@ struct BuildsTests {
         }
     }
 
+    @Test("a build cannot finish with the digest its started report said it replaces (422, nothing written)")
+    func finishingWithTheReplacedDigest() async throws {
+        let environment = try TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
+        defer { environment.remove() }
+        try await environment.withClient { client in
+            // given: a digest tracked in another repository, named as replaced by a started build
+            try await client.register("ghcr.io/acme/other", tag: "1", digest: digest("0"), token: environment.ingest)
+            let started = try await client.send(
+                .post, "/v1/builds", token: environment.ingest,
+                body: #"{"repository":"\#(Self.app)","tag":"0","status":"started","replaces":"\#(digest("0"))"}"#)
+            #expect(started.status == .created, "\(started.text)")
+
+            // when
+            let finished = try await client.send(
+                .post, "/v1/builds", token: environment.ingest,
+                body: #"{"repository":"\#(Self.app)","tag":"0","status":"succeeded","digest":"\#(digest("0"))"}"#)
+
+            // then
+            #expect(finished.status == .unprocessableContent, "\(finished.text)")
+            #expect(finished.errorFields == ["digest"])
+            let builds = try await client.send(.get, "/v1/builds", token: environment.read)
+            #expect((builds.json["items"] as? [[String: Any]])?.map { $0["status"] as? String } == ["started"])
+        }
+    }
+
     @Test("a failed build keeps the plan entry; builds list by status and repository, page by page")
     func failedBuildKeepsEntry() async throws {
         let environment = try TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
