@@ -182,12 +182,35 @@ extension AppDatabase {
 
     /// Every environment's newest inventory against the open findings: a workload counts as vulnerable with the
     /// replicas of its most widely run vulnerable digest.
-    static func environmentExposure(_ db: Database, suppressed: String) throws -> [EnvironmentExposure] {
+    /// How the exposure query finds the open findings of running digests (nil: decided by their share of all images).
+    enum ExposureLookup {
+        case seek, scan
+    }
+
+    static func environmentExposure(_ db: Database, suppressed: String, lookup: ExposureLookup? = nil) throws -> [EnvironmentExposure] {
         var result = try environments(db, name: nil).map {
             EnvironmentExposure(
                 environment: $0.name, stage: $0.stage, order: $0.order, inventoryAt: $0.inventoryAt, workloads: $0.workloads,
                 replicas: $0.replicas, vulnerableWorkloads: 0, vulnerableReplicas: 0, vulnerableReplicasBySeverity: [:])
         }
+        // The open findings' highest severity per running digest: seeking each running digest's findings, or, when
+        // a large share of all images runs, one pass over the whole (imageId, state, severity) index, which is then
+        // cheaper than thousands of seeks.
+        let scanAll: Bool
+        if let lookup {
+            scanAll = lookup == .scan
+        } else {
+            let counts = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT count(DISTINCT imageId) FROM imageRunning WHERE stoppedAt IS NULL) AS running,
+                        (SELECT count(*) FROM image) AS images
+                    """)!
+            scanAll = (counts["running"] as Int) * 3 >= (counts["images"] as Int)
+        }
+        let findings = scanAll
+            ? "finding f INDEXED BY finding_on_imageId_state WHERE f.state = 'open' AND"
+            : "(SELECT DISTINCT imageId FROM running) ri CROSS JOIN finding f ON f.imageId = ri.imageId AND f.state = 'open' WHERE"
         let rows = try Row.fetchAll(
             db,
             sql: """
@@ -197,9 +220,8 @@ extension AppDatabase {
                     SELECT cur.environment, c.workloadId, c.imageId, c.replicas
                     FROM current cur CROSS JOIN inventoryContainer c ON c.snapshotId = cur.snapshotId),
                 vulnerable(imageId, rank) AS MATERIALIZED (
-                    SELECT f.imageId, max(\(severityRankSQL))
-                    FROM (SELECT DISTINCT imageId FROM running) ri CROSS JOIN finding f ON f.imageId = ri.imageId AND f.state = 'open'
-                    WHERE f.id NOT IN (SELECT value FROM json_each(?)) GROUP BY f.imageId),
+                    SELECT f.imageId, max(\(severityRankSQL)) FROM \(findings)
+                    f.id NOT IN (SELECT value FROM json_each(?)) GROUP BY f.imageId),
                 perWorkload(environment, rank, replicas) AS (
                     SELECT r.environment, max(v.rank), max(r.replicas) FROM running r JOIN vulnerable v ON v.imageId = r.imageId
                     GROUP BY r.environment, r.workloadId)
