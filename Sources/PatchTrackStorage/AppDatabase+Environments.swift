@@ -34,7 +34,7 @@ extension AppDatabase {
     /// Creates or updates environment `name`. Returns it and whether it is new.
     public func putEnvironment(name: String, _ settings: EnvironmentSettings) async throws -> (StoredEnvironment, created: Bool) {
         let now = timestamp
-        return try await write { db in
+        return try await write(affectsFindings: false) { db in
             let exists = try Bool.fetchOne(db, literal: "SELECT EXISTS (SELECT 1 FROM environment WHERE name = \(name))") ?? false
             try db.execute(
                 literal: """

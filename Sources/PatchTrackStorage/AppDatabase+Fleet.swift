@@ -54,10 +54,10 @@ extension AppDatabase {
     /// two dashboard calls).
     public func fleetStatus(windowDays: Int = 30) async throws -> FleetStatus {
         let now = self.now()
-        let suppressed = try await pool.read { db in try Self.suppressedFindings(db) }
-        async let environments = pool.read { db in try Self.environmentExposure(db, suppressed: Self.jsonArray(Array(suppressed))) }
+        let facts = try await pool.read { db in try self.findingFacts(db) }
+        async let environments = pool.read { db in try Self.environmentExposure(db, imageRank: facts.imageRank) }
         var status = try await pool.read { db in
-            try Self.fleetStatus(db, now: now, windowDays: windowDays, suppressed: suppressed)
+            try Self.fleetStatus(db, now: now, windowDays: windowDays, suppressed: facts.suppressed)
         }
         status.environments = try await environments
         return status
@@ -181,58 +181,37 @@ extension AppDatabase {
     }
 
     /// Every environment's newest inventory against the open findings: a workload counts as vulnerable with the
-    /// replicas of its most widely run vulnerable digest.
-    /// How the exposure query finds the open findings of running digests (nil: decided by their share of all images).
-    enum ExposureLookup {
-        case seek, scan
-    }
-
-    static func environmentExposure(_ db: Database, suppressed: String, lookup: ExposureLookup? = nil) throws -> [EnvironmentExposure] {
+    /// replicas of its most widely run vulnerable digest, at the highest severity of its vulnerable digests.
+    /// `imageRank`: each image's highest open, unsuppressed severity rank (``FindingFactsCache``).
+    static func environmentExposure(_ db: Database, imageRank: [Int64: Int]) throws -> [EnvironmentExposure] {
         var result = try environments(db, name: nil).map {
             EnvironmentExposure(
                 environment: $0.name, stage: $0.stage, order: $0.order, inventoryAt: $0.inventoryAt, workloads: $0.workloads,
                 replicas: $0.replicas, vulnerableWorkloads: 0, vulnerableReplicas: 0, vulnerableReplicasBySeverity: [:])
         }
-        // The open findings' highest severity per running digest: seeking each running digest's findings, or, when
-        // a large share of all images runs, one pass over the whole (imageId, state, severity) index, which is then
-        // cheaper than thousands of seeks.
-        let scanAll: Bool
-        if let lookup {
-            scanAll = lookup == .scan
-        } else {
-            let counts = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT (SELECT count(DISTINCT imageId) FROM imageRunning WHERE stoppedAt IS NULL) AS running,
-                        (SELECT count(*) FROM image) AS images
-                    """)!
-            scanAll = (counts["running"] as Int) * 3 >= (counts["images"] as Int)
-        }
-        let findings = scanAll
-            ? "finding f INDEXED BY finding_on_imageId_state WHERE f.state = 'open' AND"
-            : "(SELECT DISTINCT imageId FROM running) ri CROSS JOIN finding f ON f.imageId = ri.imageId AND f.state = 'open' WHERE"
-        let rows = try Row.fetchAll(
+        let index = Dictionary(uniqueKeysWithValues: result.enumerated().map { ($1.environment, $0) })
+        var workloads: [Int64: (environment: Int, rank: Int, replicas: Int)] = [:]
+        let rows = try Row.fetchCursor(
             db,
             sql: """
-                WITH current(environment, snapshotId) AS MATERIALIZED (
-                    SELECT name, currentSnapshotId FROM environment WHERE currentSnapshotId IS NOT NULL),
-                running AS MATERIALIZED (
-                    SELECT cur.environment, c.workloadId, c.imageId, c.replicas
-                    FROM current cur CROSS JOIN inventoryContainer c ON c.snapshotId = cur.snapshotId),
-                vulnerable(imageId, rank) AS MATERIALIZED (
-                    SELECT f.imageId, max(\(severityRankSQL)) FROM \(findings)
-                    f.id NOT IN (SELECT value FROM json_each(?)) GROUP BY f.imageId),
-                perWorkload(environment, rank, replicas) AS (
-                    SELECT r.environment, max(v.rank), max(r.replicas) FROM running r JOIN vulnerable v ON v.imageId = r.imageId
-                    GROUP BY r.environment, r.workloadId)
-                SELECT environment, rank, count(*) AS workloads, sum(replicas) AS replicas FROM perWorkload GROUP BY environment, rank
-                """, arguments: [suppressed])
-        for row in rows {
-            guard let index = result.firstIndex(where: { $0.environment == row["environment"] }) else { continue }
-            let severity = severityByRank[min(4, max(0, row["rank"] as Int))]
-            result[index].vulnerableWorkloads += row["workloads"] as Int
-            result[index].vulnerableReplicas += row["replicas"] as Int
-            result[index].vulnerableReplicasBySeverity[severity, default: 0] += row["replicas"] as Int
+                SELECT e.name, c.workloadId, c.imageId, c.replicas
+                FROM environment e CROSS JOIN inventoryContainer c ON c.snapshotId = e.currentSnapshotId
+                """)
+        while let row = try rows.next() {
+            guard let rank = imageRank[row[2]], let environment = index[row[0] as String] else { continue }
+            let workloadId: Int64 = row[1]
+            let replicas: Int = row[3]
+            if let seen = workloads[workloadId] {
+                workloads[workloadId] = (environment, max(seen.rank, rank), max(seen.replicas, replicas))
+            } else {
+                workloads[workloadId] = (environment, rank, replicas)
+            }
+        }
+        for workload in workloads.values {
+            let severity = severityByRank[min(4, max(0, workload.rank))]
+            result[workload.environment].vulnerableWorkloads += 1
+            result[workload.environment].vulnerableReplicas += workload.replicas
+            result[workload.environment].vulnerableReplicasBySeverity[severity, default: 0] += workload.replicas
         }
         return result
     }
@@ -241,7 +220,7 @@ extension AppDatabase {
     public func slaBreaches(includeDueSoon: Bool, severity: SeverityLevel?) async throws -> [FindingProgress] {
         let now = self.now()
         return try await pool.read { db in
-            let facts = try TimelineFacts.load(db)
+            let facts = try TimelineFacts.load(db, suppressed: try self.findingFacts(db).suppressed)
             // Detected before the latest detection time that can be due within a day, per severity.
             var conditions: [SQL] = []
             for level in SeverityLevel.allCases where severity == nil || severity == level {

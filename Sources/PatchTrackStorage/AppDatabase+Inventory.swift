@@ -64,7 +64,7 @@ extension AppDatabase {
     ) async throws -> InventoryOutcome? {
         let now = timestamp
         let cutoff = retentionDays.map { Timestamp.format(self.now().addingTimeInterval(-Double($0) * 86_400)) }
-        return try await write { db -> InventoryOutcome? in
+        return try await write(affectsFindings: false) { db -> InventoryOutcome? in
             guard let environmentId = try Self.environmentID(db, name: name) else { return nil }
             var repositoryIds: [String: Int64] = [:]
             var imageIds: [String: Int64] = [:]

@@ -79,7 +79,7 @@ extension AppDatabase {
         by token: TokenInfo, _ change: @escaping @Sendable (inout RebuildRules, inout SLADays) -> Void
     ) async throws -> StoredPolicy {
         let now = timestamp
-        return try await write { db in
+        return try await write(affectsFindings: false) { db in
             let old = try Self.loadDefaults(db)
             var rules = old.rules
             var sla = old.sla
@@ -106,7 +106,7 @@ extension AppDatabase {
         repository: String, override: RebuildRulesOverride, by token: TokenInfo
     ) async throws -> StoredRepositoryPolicy {
         let now = timestamp
-        return try await write { db in
+        return try await write(affectsFindings: false) { db in
             let old = try Self.loadOverrides(db, repository: repository).first
             let maximumAge: String
             switch override.maximumAgeDays {

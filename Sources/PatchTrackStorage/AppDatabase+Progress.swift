@@ -53,7 +53,7 @@ extension AppDatabase {
     public func vulnerabilityProgress(_ vulnerabilityId: String) async throws -> VulnerabilityProgress {
         let now = self.now()
         return try await pool.read { db in
-            let facts = try TimelineFacts.load(db)
+            let facts = try TimelineFacts.load(db, suppressed: try self.findingFacts(db).suppressed)
             let findings = try Self.findingProgress(db, facts: facts, now: now, literal: "f.vulnerabilityId = \(vulnerabilityId)")
             var byImage: [Int64: [FindingProgress]] = [:]
             for finding in findings { byImage[finding.imageId, default: []].append(finding) }
@@ -126,7 +126,7 @@ extension AppDatabase {
     /// (the newest `limit` per environment, oldest first), counting digests that have an open finding of it.
     public func exposureHistory(_ vulnerabilityId: String, limit: Int) async throws -> [ExposurePoint] {
         try await pool.read { db in
-            let suppressed = try Self.suppressedFindings(db)
+            let suppressed = try self.findingFacts(db).suppressed
             let affected = try Row.fetchAll(
                 db, literal: "SELECT id, imageId FROM finding WHERE vulnerabilityId = \(vulnerabilityId) AND state = 'open'"
             ).filter { !suppressed.contains($0["id"]) }.map { $0["imageId"] as Int64 }

@@ -96,7 +96,7 @@ extension AppDatabase {
     public func createRollout(_ request: RolloutRequest, by token: TokenInfo) async throws -> (StoredRollout, created: Bool) {
         let now = timestamp
         let startedAt = request.startedAt.map(Timestamp.format) ?? now
-        return try await write { db in
+        return try await write(affectsFindings: false) { db in
             guard let environmentId = try Self.environmentID(db, name: request.environment) else {
                 throw StorageError.invalid(field: "environment", message: "no environment is named \(request.environment)")
             }
@@ -155,7 +155,7 @@ extension AppDatabase {
     /// Records a reported event of rollout `id`. Nil when no such rollout; a conflict when it has finished.
     public func recordRolloutEvent(id: Int64, status: RolloutState, weight: Int?, at: Date?, by token: TokenInfo) async throws -> StoredRollout? {
         let now = timestamp
-        return try await write { db in
+        return try await write(affectsFindings: false) { db in
             guard let state = try String.fetchOne(db, literal: "SELECT state FROM rollout WHERE id = \(id)") else { return nil }
             if let current = RolloutState(rawValue: state), current.isFinished {
                 throw StorageError.conflict("rollout \(id) is \(current.rawValue); a finished rollout takes no more events")

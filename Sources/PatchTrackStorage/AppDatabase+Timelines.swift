@@ -197,7 +197,7 @@ extension AppDatabase {
     public func findingProgress(id: Int64) async throws -> FindingProgress? {
         let now = self.now()
         return try await pool.read { db in
-            let facts = try TimelineFacts.load(db)
+            let facts = try TimelineFacts.load(db, suppressed: try self.findingFacts(db).suppressed)
             return try Self.findingProgress(db, facts: facts, now: now, literal: "f.id = \(id)").first
         }
     }

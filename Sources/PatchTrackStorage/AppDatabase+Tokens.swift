@@ -35,7 +35,7 @@ extension AppDatabase {
         var record = TokenRecord(
             id: nil, name: name, role: role.rawValue, lookupKey: lookupKey, secretHash: TokenSecret.hash(secret),
             createdAt: timestamp, createdBy: createdBy, revokedAt: nil)
-        try writeNow { db in try record.insert(db) }
+        try writeNow(affectsFindings: false) { db in try record.insert(db) }
         return NewToken(info: record.info, secret: secret)
     }
 
@@ -44,7 +44,7 @@ extension AppDatabase {
         let lookupKey = TokenSecret.randomString(length: 12)
         let secret = "pt_\(lookupKey)_\(TokenSecret.randomString(length: 40))"
         let now = timestamp
-        return try writeNow { db -> NewToken? in
+        return try writeNow(affectsFindings: false) { db -> NewToken? in
             let admins = try TokenRecord
                 .filter(TokenRecord.Columns.role == Role.admin.rawValue && TokenRecord.Columns.revokedAt == nil)
                 .fetchCount(db)
@@ -67,7 +67,7 @@ extension AppDatabase {
     /// Revokes token `id` at once. Revoking a revoked token changes nothing.
     public func revokeToken(id: Int64) async throws -> TokenInfo {
         let now = timestamp
-        return try await write { db in
+        return try await write(affectsFindings: false) { db in
             guard var record = try TokenRecord.fetchOne(db, key: id) else { throw StorageError.notFound("token \(id)") }
             if record.revokedAt == nil {
                 record.revokedAt = now

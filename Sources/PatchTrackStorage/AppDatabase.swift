@@ -16,6 +16,11 @@ public struct AppDatabase: Sendable {
     let preparedAdvisories = PreparedAdvisoryCache()
     /// Counts write transactions, so derived answers (the rebuild plan) can be reused until the data changes.
     private let writes = WriteCounter()
+    /// Counts the write transactions that can change findings or what VEX suppresses (all but those that declare
+    /// otherwise), so the fleet's finding facts are reused across inventory posts, rollout events and the like.
+    private let findingWrites = WriteCounter()
+    /// The VEX-suppressed findings and each image's highest open severity, for ``findingWriteGeneration``.
+    let findingFacts = FindingFactsCache()
 
     /// Opens (creating when missing) the database at `path` and applies pending migrations when `migrate` is true.
     public init(path: String, migrate: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) throws {
@@ -70,15 +75,27 @@ public struct AppDatabase: Sendable {
     /// How many write transactions this process has run (failed ones included): equal values mean unchanged data.
     public var writeGeneration: Int { writes.value }
 
-    /// One write transaction of a use case, counted.
-    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        defer { writes.increment() }
+    /// How many write transactions that can change findings or VEX suppression this process has run.
+    var findingWriteGeneration: Int { findingWrites.value }
+
+    /// One write transaction of a use case, counted. `affectsFindings: false` declares that it changes no finding,
+    /// VEX statement, image, tag or component (environments, inventory, rollouts, policy, tokens, requests).
+    func write<T: Sendable>(
+        affectsFindings: Bool = true, _ updates: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        defer {
+            writes.increment()
+            if affectsFindings { findingWrites.increment() }
+        }
         return try await pool.write(updates)
     }
 
     /// One synchronous write transaction (command-line use cases), counted.
-    func writeNow<T>(_ updates: (Database) throws -> T) throws -> T {
-        defer { writes.increment() }
+    func writeNow<T>(affectsFindings: Bool = true, _ updates: (Database) throws -> T) throws -> T {
+        defer {
+            writes.increment()
+            if affectsFindings { findingWrites.increment() }
+        }
         return try pool.write(updates)
     }
 
