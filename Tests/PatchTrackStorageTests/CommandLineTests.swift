@@ -49,6 +49,18 @@ struct CommandLineTests {
         #expect(unknown.error.contains("unknown ecosystem"))
     }
 
+    @Test("serve refuses an inventory retention outside 0 to 36500 days before opening anything")
+    func serveValidatesRetention() throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "patchtrack-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try run([
+            "serve", "--port", "0", "--database", directory.appending(path: "db.sqlite").path, "--inventory-retention-days", "40000",
+        ])
+        #expect(result.status != 0)
+        #expect(result.error.contains("inventory retention"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appending(path: "db.sqlite").path))
+    }
+
     @Test("vercmp --batch answers every line in order, ERR for what it cannot compare")
     func versionCompareBatch() throws {
         let input = "debian\t1.0~rc1-1\t1.0-1\nalpine\t1.2.3-r1\t1.2.3\r\nnonsense\t1\t2\nrpm\t1:1.0-1\t2.0-1\nmalformed line\nsemver\t1.0.0-alpha\t1.0.0"
