@@ -49,26 +49,43 @@ extension AppDatabase {
     /// The fleet at `now`: a few aggregate queries for the open findings, timelines only for findings of superseded
     /// images (the only ones that can be closed).
     ///
-    /// The VEX suppressions are read first; then the environments' exposure and the rest are read on two connections
-    /// in parallel (separate read transactions: a write landing between them can show in one part only, as in any
-    /// two dashboard calls).
+    /// Two read transactions run in parallel: one takes the finding facts (the VEX-suppressed findings and each
+    /// image's highest open severity, cached until a write can change them) and the environments' exposure, the
+    /// other counts everything else with the suppressed still in; they are taken out when both are done. (A write
+    /// landing between the two can show in one part only, as in any two dashboard calls.)
     public func fleetStatus(windowDays: Int = 30) async throws -> FleetStatus {
         let now = self.now()
-        let facts = try await pool.read { db in try self.findingFacts(db) }
-        async let environments = pool.read { db in try Self.environmentExposure(db, imageRank: facts.imageRank) }
-        var status = try await pool.read { db in
-            try Self.fleetStatus(db, now: now, windowDays: windowDays, suppressed: facts.suppressed)
+        async let findingSide = pool.read { db in
+            let facts = try self.findingFacts(db)
+            return (facts, try Self.environmentExposure(db, imageRank: facts.imageRank), try Self.suppressedOpenFindings(db, facts.suppressed))
         }
-        status.environments = try await environments
-        return status
+        let counts = try await pool.read { db in try Self.fleetCounts(db, now: now, windowDays: windowDays) }
+        let (facts, environments, suppressedOpen) = try await findingSide
+        return counts.status(suppressed: facts.suppressed, suppressedOpen: suppressedOpen, environments: environments, now: now)
     }
 
-    /// Everything but the environments' exposure (left empty).
-    static func fleetStatus(_ db: Database, now: Date, windowDays: Int, suppressed: Set<Int64>) throws -> FleetStatus {
-        let facts = try TimelineFacts.load(db, suppressed: suppressed)
+    /// Severity, fixability and detection time of the open findings in `suppressed`.
+    static func suppressedOpenFindings(_ db: Database, _ suppressed: Set<Int64>) throws -> [FleetCounts.Finding] {
+        guard !suppressed.isEmpty else { return [] }
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT id, severityLevel, fixedVersion IS NOT NULL AS fixable, firstDetected FROM finding
+                WHERE state = 'open' AND id IN (SELECT value FROM json_each(?))
+                """, arguments: [jsonArray(Array(suppressed))])
+        var findings: [FleetCounts.Finding] = []
+        while let row = try rows.next() {
+            findings.append(.init(id: row[0], severity: SeverityLevel(rawValue: row[1]) ?? .unknown, fixable: row[2], detected: Timestamp.parse(row[3])))
+        }
+        return findings
+    }
+
+    /// Everything but the environments' exposure, with the VEX-suppressed findings still counted.
+    static func fleetCounts(_ db: Database, now: Date, windowDays: Int) throws -> FleetCounts {
+        let facts = try TimelineFacts.load(db, suppressed: [])
         // Open findings by severity and fixability, then how many are past or near their due time: index range counts
-        // on (state, severity, fixable, firstDetected), corrected below for the suppressed and the closed.
-        var open: [String: Int] = [:]
+        // on (state, severity, fixable, firstDetected), corrected later for the suppressed and the closed.
+        var counts = FleetCounts(serviceLevel: facts.serviceLevel, windowDays: windowDays)
         for row in try Row.fetchAll(
             db,
             sql: """
@@ -76,10 +93,8 @@ extension AppDatabase {
                 GROUP BY severityLevel, fixedVersion IS NOT NULL
                 """)
         {
-            open["\(row["severityLevel"] as String)|\(row["fixable"] as Bool)", default: 0] += row["n"]
+            counts.open[FleetCounts.key(SeverityLevel(rawValue: row["severityLevel"]) ?? .unknown, row["fixable"]), default: 0] += row["n"]
         }
-        var breached: [SeverityLevel: Int] = [:]
-        var soon: [SeverityLevel: Int] = [:]
         let before = try db.cachedStatement(
             sql: """
                 SELECT count(*) FROM finding
@@ -98,34 +113,12 @@ extension AppDatabase {
             for fixable in [false, true] {
                 let late = try Int.fetchOne(before, arguments: [severity.rawValue, fixable, Timestamp.format(breachCutoff)]) ?? 0
                 let early = try Int.fetchOne(upTo, arguments: [severity.rawValue, fixable, soonCutoff]) ?? 0
-                breached[severity, default: 0] += late
-                soon[severity, default: 0] += early - late
+                counts.breached[severity, default: 0] += late
+                counts.soon[severity, default: 0] += early - late
             }
         }
-        if !suppressed.isEmpty {
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT severityLevel, fixedVersion IS NOT NULL AS fixable, firstDetected FROM finding
-                    WHERE state = 'open' AND id IN (SELECT value FROM json_each(?))
-                    """, arguments: [jsonArray(Array(suppressed))])
-            while let row = try rows.next() {
-                let severity = SeverityLevel(rawValue: row[0]) ?? .unknown
-                open["\(severity.rawValue)|\(row[1] as Bool)", default: 0] -= 1
-                let due = Timestamp.parse(row[2]).flatMap { facts.serviceLevel.due(detected: $0, severity: severity) }
-                switch ServiceLevel.verdict(due: due, closedAt: nil, now: now) {
-                case .breached: breached[severity, default: 0] -= 1
-                case .dueSoon: soon[severity, default: 0] -= 1
-                default: break
-                }
-            }
-        }
-        // Closed findings (all on superseded images) leave the open counts; their durations make time-to-patch.
-        var timeToPatch: [SeverityLevel: [Double]] = [:]
-        var timeToPatchAllTime: [SeverityLevel: [Double]] = [:]
+        // Closed findings are all on superseded images; only the columns the closing time needs (no joins).
         if !facts.supersessions.isEmpty {
-            let windowStart = now.addingTimeInterval(-Double(windowDays) * 86_400)
-            // Only the columns the closing time needs (no joins): the findings of superseded images.
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
@@ -134,50 +127,33 @@ extension AppDatabase {
                     """)
             while let row = try rows.next() {
                 let id: Int64 = row[0]
-                guard !facts.suppressed.contains(id), let detected = Timestamp.parse(row[6]) else { continue }
+                guard let detected = Timestamp.parse(row[6]) else { continue }
                 let timeline = facts.timeline(
                     findingId: id, imageId: row[1], advisoryId: row[2], packageName: row[3], firstDetected: detected, published: nil,
                     fixAvailable: nil)
                 guard let closedAt = timeline.closedAt else { continue }
-                let severity = SeverityLevel(rawValue: row[4]) ?? .unknown
-                let fixable: Bool = row[5]
-                open["\(severity.rawValue)|\(fixable)", default: 0] -= 1
-                let due = facts.serviceLevel.due(detected: detected, severity: severity)
-                switch ServiceLevel.verdict(due: due, closedAt: nil, now: now) {
-                case .breached: breached[severity, default: 0] -= 1
-                case .dueSoon: soon[severity, default: 0] -= 1
-                default: break
-                }
-                if let seconds = timeline.timeToPatch {
-                    timeToPatchAllTime[severity, default: []].append(seconds)
-                    if closedAt >= windowStart { timeToPatch[severity, default: []].append(seconds) }
-                }
+                counts.closed.append(
+                    .init(
+                        finding: .init(id: id, severity: SeverityLevel(rawValue: row[4]) ?? .unknown, fixable: row[5], detected: detected),
+                        closedAt: closedAt, seconds: timeline.timeToPatch))
             }
         }
-        var openFindings: [FleetMetrics.FindingCount] = []
-        for severity in SeverityLevel.allCases.reversed() {
-            for fixable in [true, false] {
-                openFindings.append(.init(severity: severity, fixable: fixable, count: open["\(severity.rawValue)|\(fixable)"] ?? 0))
-            }
-        }
-        let counts = try Row.fetchOne(
+        let totals = try Row.fetchOne(
             db,
             sql: """
                 SELECT (SELECT count(*) FROM image) AS images,
                     (SELECT count(DISTINCT imageId) FROM imageRunning WHERE stoppedAt IS NULL) AS running,
                     (SELECT count(*) FROM supersession) AS superseded
                 """)!
-        var rollouts: [RolloutState: Int] = [:]
+        counts.images = totals["images"]
+        counts.runningImages = totals["running"]
+        counts.supersededImages = totals["superseded"]
         for row in try Row.fetchAll(
             db, sql: "SELECT state, count(*) AS n FROM rollout WHERE state IN ('progressing', 'paused', 'promoted') GROUP BY state")
         {
-            if let state = RolloutState(rawValue: row["state"]) { rollouts[state] = row["n"] }
+            if let state = RolloutState(rawValue: row["state"]) { counts.activeRollouts[state] = row["n"] }
         }
-        return FleetStatus(
-            generatedAt: now, images: counts["images"], runningImages: counts["running"], supersededImages: counts["superseded"],
-            openFindings: openFindings, environments: [],
-            activeRollouts: rollouts, slaBreached: breached.filter { $0.value > 0 }, slaDueSoon: soon.filter { $0.value > 0 },
-            timeToPatch: timeToPatch, timeToPatchAllTime: timeToPatchAllTime, windowDays: windowDays)
+        return counts
     }
 
     /// Every environment's newest inventory against the open findings: a workload counts as vulnerable with the
@@ -249,5 +225,77 @@ extension FleetMetrics {
         self.init(
             imagesNeedingRebuild: imagesNeedingRebuild, openFindings: status.openFindings, vulnerableReplicas: replicas,
             slaBreaches: status.slaBreached, timeToPatchSeconds: status.timeToPatchAllTime)
+    }
+}
+
+/// The fleet's counts read in one transaction while the VEX-suppressed findings are read in another: open findings
+/// (suppressed included), SLA standings by detection time, and the closed findings, corrected by ``status(…)``.
+struct FleetCounts: Sendable {
+    /// An open finding as the corrections need it.
+    struct Finding: Sendable {
+        var id: Int64
+        var severity: SeverityLevel
+        var fixable: Bool
+        var detected: Date?
+    }
+
+    /// A finding whose patched digest is built and no longer runs anywhere.
+    struct Closed: Sendable {
+        var finding: Finding
+        var closedAt: Date
+        var seconds: Double?
+    }
+
+    var serviceLevel: ServiceLevel
+    var windowDays: Int
+    var open: [String: Int] = [:]
+    var breached: [SeverityLevel: Int] = [:]
+    var soon: [SeverityLevel: Int] = [:]
+    var closed: [Closed] = []
+    var images = 0
+    var runningImages = 0
+    var supersededImages = 0
+    var activeRollouts: [RolloutState: Int] = [:]
+
+    static func key(_ severity: SeverityLevel, _ fixable: Bool) -> String { "\(severity.rawValue)|\(fixable)" }
+
+    /// Takes `finding`, counted as open by detection time, out of the open and SLA counts.
+    private mutating func remove(_ finding: Finding, now: Date) {
+        open[Self.key(finding.severity, finding.fixable), default: 0] -= 1
+        let due = finding.detected.flatMap { serviceLevel.due(detected: $0, severity: finding.severity) }
+        switch ServiceLevel.verdict(due: due, closedAt: nil, now: now) {
+        case .breached: breached[finding.severity, default: 0] -= 1
+        case .dueSoon: soon[finding.severity, default: 0] -= 1
+        default: break
+        }
+    }
+
+    /// The status: the suppressed and the closed (suppressed ones excepted) leave the open counts; the closed give
+    /// time-to-patch.
+    func status(
+        suppressed: Set<Int64>, suppressedOpen: [Finding], environments: [EnvironmentExposure], now: Date
+    ) -> FleetStatus {
+        var counts = self
+        for finding in suppressedOpen { counts.remove(finding, now: now) }
+        var timeToPatch: [SeverityLevel: [Double]] = [:]
+        var timeToPatchAllTime: [SeverityLevel: [Double]] = [:]
+        let windowStart = now.addingTimeInterval(-Double(windowDays) * 86_400)
+        for closed in closed where !suppressed.contains(closed.finding.id) {
+            counts.remove(closed.finding, now: now)
+            guard let seconds = closed.seconds else { continue }
+            timeToPatchAllTime[closed.finding.severity, default: []].append(seconds)
+            if closed.closedAt >= windowStart { timeToPatch[closed.finding.severity, default: []].append(seconds) }
+        }
+        var openFindings: [FleetMetrics.FindingCount] = []
+        for severity in SeverityLevel.allCases.reversed() {
+            for fixable in [true, false] {
+                openFindings.append(.init(severity: severity, fixable: fixable, count: counts.open[Self.key(severity, fixable)] ?? 0))
+            }
+        }
+        return FleetStatus(
+            generatedAt: now, images: images, runningImages: runningImages, supersededImages: supersededImages,
+            openFindings: openFindings, environments: environments, activeRollouts: activeRollouts,
+            slaBreached: counts.breached.filter { $0.value > 0 }, slaDueSoon: counts.soon.filter { $0.value > 0 },
+            timeToPatch: timeToPatch, timeToPatchAllTime: timeToPatchAllTime, windowDays: windowDays)
     }
 }
