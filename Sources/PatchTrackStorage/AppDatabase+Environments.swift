@@ -80,14 +80,14 @@ extension AppDatabase {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM environment WHERE name = ?"), arguments: [name])
     }
 
-    /// The id of the image `digest`, registering it in `repositoryId` when it is not tracked yet.
-    static func imageID(_ db: Database, digest: String, repositoryId: Int64, now: String) throws -> Int64 {
+    /// The id of the image `digest`, registering it in `repositoryId` when it is not tracked yet (`isNew`).
+    static func imageID(_ db: Database, digest: String, repositoryId: Int64, now: String) throws -> (id: Int64, isNew: Bool) {
         if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM image WHERE digest = ?"), arguments: [digest]) {
-            return id
+            return (id, false)
         }
         try db.cachedStatement(
             sql: "INSERT INTO image (digest, repositoryId, firstSeen, lastSeen) VALUES (?, ?, ?, ?)"
         ).execute(arguments: [digest, repositoryId, now, now])
-        return db.lastInsertedRowID
+        return (db.lastInsertedRowID, true)
     }
 }

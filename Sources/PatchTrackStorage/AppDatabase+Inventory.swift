@@ -74,10 +74,9 @@ extension AppDatabase {
                     let repository = container.repository.value
                     let repositoryId = try repositoryIds[repository] ?? Self.repositoryID(db, name: repository, now: now)
                     repositoryIds[repository] = repositoryId
-                    let known = try Int64.fetchOne(
-                        db.cachedStatement(sql: "SELECT id FROM image WHERE digest = ?"), arguments: [container.digest.value])
-                    if known == nil { newImages += 1 }
-                    imageIds[container.digest.value] = try known ?? Self.imageID(db, digest: container.digest.value, repositoryId: repositoryId, now: now)
+                    let image = try Self.imageID(db, digest: container.digest.value, repositoryId: repositoryId, now: now)
+                    if image.isNew { newImages += 1 }
+                    imageIds[container.digest.value] = image.id
                 }
             }
             let replicas = document.workloads.reduce(0) { $0 + $1.replicas }

@@ -101,7 +101,7 @@ extension AppDatabase {
                 throw StorageError.invalid(field: "environment", message: "no environment is named \(request.environment)")
             }
             let repositoryId = try Self.repositoryID(db, name: request.repository.value, now: now)
-            let toImageId = try Self.imageID(db, digest: request.toDigest.value, repositoryId: repositoryId, now: now)
+            let toImageId = try Self.imageID(db, digest: request.toDigest.value, repositoryId: repositoryId, now: now).id
             let active = try Row.fetchAll(
                 db,
                 literal: """
@@ -118,7 +118,7 @@ extension AppDatabase {
             }
             var fromIds: [Int64] = []
             for digest in request.fromDigests {
-                fromIds.append(try Self.imageID(db, digest: digest.value, repositoryId: repositoryId, now: now))
+                fromIds.append(try Self.imageID(db, digest: digest.value, repositoryId: repositoryId, now: now).id)
             }
             if fromIds.isEmpty {
                 fromIds = try Int64.fetchAll(
@@ -230,7 +230,7 @@ extension AppDatabase {
         let rows = try Row.fetchAll(
             db,
             literal: """
-                SELECT r.id, r.observedWeight, w.replicas,
+                SELECT r.id, r.state, r.observedWeight, w.replicas,
                     (SELECT max(c.replicas) FROM inventoryContainer c WHERE c.workloadId = w.id AND c.imageId = r.toImageId) AS onTarget
                 FROM rollout r JOIN environment e ON e.id = r.environmentId
                 JOIN inventoryWorkload w ON w.snapshotId = e.currentSnapshotId AND w.name = r.workload
@@ -247,7 +247,7 @@ extension AppDatabase {
                 changed.append((id, share, .completed))
             } else if share != (previous ?? 0) {
                 // A change of the observed share is an event (a first look at 0 % is not).
-                let state = try String.fetchOne(db, literal: "SELECT state FROM rollout WHERE id = \(id)").flatMap(RolloutState.init) ?? .progressing
+                let state = RolloutState(rawValue: row["state"]) ?? .progressing
                 try db.execute(
                     literal: """
                         INSERT INTO rolloutEvent (rolloutId, status, weight, at, source, recordedAt)

@@ -43,20 +43,16 @@ struct EnvironmentsController {
     @Sendable func postInventory(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try Self.name(request, context)
         let token = try context.requireToken()
-        var buffer = try await request.collectJSONBody(
-            limits: limits, accepted: "accepted: a Kubernetes PodList (kubectl get pods -A -o json), a Pod, or a JSON array of workloads")
-        let size = buffer.readableBytes
-        defer { MemoryTrim.afterRequest(ofSize: size) }
-        let document = try buffer.withUnsafeReadableBytes { bytes in
-            let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!), count: bytes.count, deallocator: .none)
-            try checkJSONLimits(data, limits: limits)
+        let (document, size) = try await request.readJSONDocument(
+            limits: limits, accepted: "accepted: a Kubernetes PodList (kubectl get pods -A -o json), a Pod, or a JSON array of workloads"
+        ) { data in
             do throws(IngestError) {
                 return try InventoryDocument.parse(data)
             } catch {
                 throw ProblemDetails(ingestError: error)
             }
         }
-        buffer = ByteBuffer()
+        defer { MemoryTrim.afterRequest(ofSize: size) }
         if document.workloads.isEmpty, !document.skipped.isEmpty {
             // A post replaces the whole snapshot: one whose every entry was left out would empty the environment.
             throw ProblemDetails.validation(

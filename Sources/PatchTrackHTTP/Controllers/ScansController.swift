@@ -30,18 +30,13 @@ struct ScansController {
                 throw ProblemDetails.badParameter("image", "must name the digest: REPOSITORY[:TAG]@sha256:<64 hex>")
             }
         }
-        var buffer = try await request.collectJSONBody(limits: limits, accepted: "accepted formats: \(IngestError.acceptedFormats)")
-        // Parse straight from the request's bytes (no copy of a document that may be tens of megabytes), then let
-        // the buffer go before writing.
         let contentType = request.headers[.contentType]
-        let size = buffer.readableBytes
-        defer { MemoryTrim.afterRequest(ofSize: size) }
-        let (document, contentHash) = try buffer.withUnsafeReadableBytes { bytes in
-            let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!), count: bytes.count, deallocator: .none)
-            try checkJSONLimits(data, limits: limits)
-            return (try ScanIngest.document(data, contentType: contentType), AppDatabase.contentHash(of: data))
+        let ((document, contentHash), size) = try await request.readJSONDocument(
+            limits: limits, accepted: "accepted formats: \(IngestError.acceptedFormats)"
+        ) { data in
+            (try ScanIngest.document(data, contentType: contentType), AppDatabase.contentHash(of: data))
         }
-        buffer = ByteBuffer()
+        defer { MemoryTrim.afterRequest(ofSize: size) }
         let parsed = try ScanIngest.prepare(document, override: override)
         let result = try await database.ingestScan(
             contentHash: contentHash, document: parsed.document, normalized: parsed.normalized, registration: parsed.registration)

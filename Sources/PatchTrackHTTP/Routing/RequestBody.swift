@@ -30,6 +30,21 @@ extension Request {
         return try await collectBody(upTo: limits.maxBytes)
     }
 
+    /// Collects the JSON body (415 and 413 as ``collectJSONBody(limits:accepted:)``), checks its nesting depth, and
+    /// hands `read` its bytes in place: a document of tens of megabytes is parsed without a copy, and the buffer is
+    /// released when this returns, before the caller writes anything. Returns `read`'s value and the body's size.
+    func readJSONDocument<T>(limits: BodyLimits, accepted: String, _ read: (Data) throws -> T) async throws -> (value: T, size: Int) {
+        let buffer = try await collectJSONBody(limits: limits, accepted: accepted)
+        let value = try buffer.withUnsafeReadableBytes { bytes in
+            let data = Data(
+                bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!), count: bytes.count,
+                deallocator: .none)
+            try checkJSONLimits(data, limits: limits)
+            return try read(data)
+        }
+        return (value, buffer.readableBytes)
+    }
+
     /// The whole body in one buffer sized from `Content-Length` when the client sends it (so a large document is
     /// not copied through doubling buffers); 413 as soon as more than `maxBytes` arrive or are announced.
     func collectBody(upTo maxBytes: Int) async throws -> ByteBuffer {
