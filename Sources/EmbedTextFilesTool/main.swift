@@ -1,6 +1,6 @@
 import Foundation
 
-// Usage: EmbedTextFilesTool migrations OUTPUT.swift FILE.sql...
+// Usage: EmbedTextFilesTool migrations|postgres-migrations OUTPUT.swift FILE.sql...
 //        EmbedTextFilesTool openapi OUTPUT.swift openapi.yaml
 // Writes each file's text as a raw string literal whose delimiter is longer than any run of `#` in the file.
 
@@ -27,7 +27,8 @@ case "openapi":
     let text = try String(contentsOfFile: files.first ?? "openapi.yaml", encoding: .utf8)
     source += "enum EmbeddedOpenAPI {\n    /// The contract, `openapi.yaml`, as built.\n    static let yaml = \(literal(text))\n}\n"
 default:
-    source += "enum EmbeddedMigrations {\n    /// Every migration file, ordered by name.\n    static let all: [(name: String, sql: String)] = [\n"
+    let name = mode == "postgres-migrations" ? "EmbeddedPostgresMigrations" : "EmbeddedMigrations"
+    source += "enum \(name) {\n    /// Every migration file, ordered by name.\n    static let all: [(name: String, sql: String)] = [\n"
     for path in files.sorted(by: { ($0 as NSString).lastPathComponent < ($1 as NSString).lastPathComponent }) {
         let url = URL(fileURLWithPath: path)
         let text = try String(contentsOf: url, encoding: .utf8)
@@ -35,4 +36,8 @@ default:
     }
     source += "    ]\n}\n"
 }
-try source.write(toFile: output, atomically: true, encoding: .utf8)
+// Rewrite only a changed file: an unchanged output keeps its modification time, so a build that reran this command
+// (SwiftPM reruns it whenever it cannot prove the output fresh) recompiles nothing downstream.
+if (try? String(contentsOfFile: output, encoding: .utf8)) != source {
+    try source.write(toFile: output, atomically: true, encoding: .utf8)
+}
