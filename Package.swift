@@ -19,16 +19,22 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Pure domain: package identity, versions, ingest parsing, matching, planning. Foundation only.
         .target(name: "PatchTrackCore"),
-        // SQLite through GRDB: schema migrations (embedded at build time from ./migrations) and use cases.
+        // The storage seam: one executor over two engines, SQLite through GRDB (the embedded default) and PostgreSQL
+        // through PostgresNIO; schema migrations (embedded at build time from ./migrations) and the stores.
         .target(
             name: "PatchTrackStorage",
             dependencies: [
                 "PatchTrackCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

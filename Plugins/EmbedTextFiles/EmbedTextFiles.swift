@@ -18,17 +18,25 @@ struct EmbedTextFiles: BuildToolPlugin {
                     arguments: ["openapi", output.path, file.path], inputFiles: [file], outputFiles: [output])
             ]
         default:
-            let directory = context.package.directoryURL.appending(path: "migrations")
-            let files = try FileManager.default
-                .contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
-                .filter { $0.pathExtension == "sql" }
-                .sorted { $0.lastPathComponent < $1.lastPathComponent }
-            let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedMigrations.swift")
-            return [
-                .buildCommand(
-                    displayName: "Embedding \(files.count) migrations", executable: tool,
-                    arguments: ["migrations", output.path] + files.map(\.path), inputFiles: files, outputFiles: [output])
+            // The SQLite migrations (migrations/*.sql) and their PostgreSQL forms (migrations/postgres/*.sql).
+            return try [
+                embed(context, tool, directory: "migrations", mode: "migrations", output: "EmbeddedMigrations.swift"),
+                embed(
+                    context, tool, directory: "migrations/postgres", mode: "postgres-migrations",
+                    output: "EmbeddedPostgresMigrations.swift"),
             ]
         }
+    }
+
+    private func embed(_ context: PluginContext, _ tool: URL, directory: String, mode: String, output: String) throws -> Command {
+        let folder = context.package.directoryURL.appending(path: directory)
+        let files = try FileManager.default
+            .contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "sql" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        let outputURL = context.pluginWorkDirectoryURL.appending(path: output)
+        return .buildCommand(
+            displayName: "Embedding \(files.count) \(mode)", executable: tool,
+            arguments: [mode, outputURL.path] + files.map(\.path), inputFiles: files, outputFiles: [outputURL])
     }
 }

@@ -3,27 +3,13 @@ import GRDB
 import PatchTrackCore
 
 /// Days allowed to patch a finding, per severity.
-public struct SLADays: Sendable, Equatable, Codable {
-    public var critical: Int
-    public var high: Int
-    public var medium: Int
-    public var low: Int
-
-    /// Creates SLA days; the defaults are 2, 7, 30 and 90.
-    public init(critical: Int = 2, high: Int = 7, medium: Int = 30, low: Int = 90) {
-        self.critical = critical
-        self.high = high
-        self.medium = medium
-        self.low = low
-    }
-}
 
 /// The policy defaults as stored.
 public struct StoredPolicyDefaults: Sendable, Equatable {
     /// The rebuild rules for repositories without an override.
     public var rules: RebuildRules
     /// Days to patch per severity.
-    public var sla: SLADays
+    public var sla: ServiceLevel
     /// When the defaults last changed (RFC 3339); nil while they are the built-in ones.
     public var updatedAt: String?
 }
@@ -76,7 +62,7 @@ extension AppDatabase {
 
     /// Changes the defaults with `change` (which sees the current ones) and audits the change as `token`.
     public func updatePolicyDefaults(
-        by token: TokenInfo, _ change: @escaping @Sendable (inout RebuildRules, inout SLADays) -> Void
+        by token: TokenInfo, _ change: @escaping @Sendable (inout RebuildRules, inout ServiceLevel) -> Void
     ) async throws -> StoredPolicy {
         let now = timestamp
         return try await write(affectsFindings: false) { db in
@@ -84,14 +70,19 @@ extension AppDatabase {
             var rules = old.rules
             var sla = old.sla
             change(&rules, &sla)
+            // The row exists only once the defaults were changed: until then Core's defaults apply.
             try db.execute(
                 literal: """
-                    UPDATE rebuildPolicy SET minimumSeverity = \(rules.minimumSeverity.rawValue),
-                        requireFix = \(rules.requireFix), maximumAgeDays = \(rules.maximumAgeDays),
-                        trustedBasePatterns = \(try Self.json(rules.trustedBasePatterns.map(\.text))),
-                        slaCriticalDays = \(sla.critical), slaHighDays = \(sla.high), slaMediumDays = \(sla.medium),
-                        slaLowDays = \(sla.low), updatedAt = \(now)
-                    WHERE id = 1
+                    INSERT INTO rebuildPolicy (id, minimumSeverity, requireFix, maximumAgeDays, trustedBasePatterns,
+                        slaCriticalDays, slaHighDays, slaMediumDays, slaLowDays, updatedAt)
+                    VALUES (1, \(rules.minimumSeverity.rawValue), \(rules.requireFix), \(rules.maximumAgeDays),
+                        \(try Self.json(rules.trustedBasePatterns.map(\.text))), \(sla.criticalDays), \(sla.highDays),
+                        \(sla.mediumDays), \(sla.lowDays), \(now))
+                    ON CONFLICT (id) DO UPDATE SET minimumSeverity = excluded.minimumSeverity,
+                        requireFix = excluded.requireFix, maximumAgeDays = excluded.maximumAgeDays,
+                        trustedBasePatterns = excluded.trustedBasePatterns, slaCriticalDays = excluded.slaCriticalDays,
+                        slaHighDays = excluded.slaHighDays, slaMediumDays = excluded.slaMediumDays,
+                        slaLowDays = excluded.slaLowDays, updatedAt = excluded.updatedAt
                     """)
             let new = StoredPolicyDefaults(rules: rules, sla: sla, updatedAt: now)
             try Self.audit(
@@ -153,12 +144,14 @@ extension AppDatabase {
 
     static func loadDefaults(_ db: Database) throws -> StoredPolicyDefaults {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM rebuildPolicy WHERE id = 1") else {
-            return StoredPolicyDefaults(rules: RebuildRules(), sla: SLADays(), updatedAt: nil)
+            return StoredPolicyDefaults(rules: RebuildRules(), sla: ServiceLevel(), updatedAt: nil)
         }
         let rules = RebuildRules(
             minimumSeverity: PlanSeverity(rawValue: row["minimumSeverity"]) ?? .high, requireFix: row["requireFix"],
             maximumAgeDays: row["maximumAgeDays"], trustedBasePatterns: patterns(row["trustedBasePatterns"]) ?? [])
-        let sla = SLADays(critical: row["slaCriticalDays"], high: row["slaHighDays"], medium: row["slaMediumDays"], low: row["slaLowDays"])
+        let sla = ServiceLevel(
+            criticalDays: row["slaCriticalDays"], highDays: row["slaHighDays"], mediumDays: row["slaMediumDays"],
+            lowDays: row["slaLowDays"])
         return StoredPolicyDefaults(rules: rules, sla: sla, updatedAt: row["updatedAt"])
     }
 
@@ -201,7 +194,7 @@ private struct AuditedDefaults: Encodable {
     let requireFix: Bool
     let maxAgeDays: Int?
     let trustedBaseRepositories: [String]
-    let slaDays: SLADays
+    let slaDays: ServiceLevel
 
     init(_ defaults: StoredPolicyDefaults) {
         minSeverity = defaults.rules.minimumSeverity.rawValue

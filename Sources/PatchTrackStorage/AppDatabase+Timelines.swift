@@ -20,11 +20,6 @@ public struct FindingProgress: Sendable, Equatable {
     public var sla: SLAVerdict
 }
 
-extension SLADays {
-    /// The days as the domain's service levels.
-    var serviceLevel: ServiceLevel { ServiceLevel(criticalDays: critical, highDays: high, mediumDays: medium, lowDays: low) }
-}
-
 /// Everything the timelines of a set of findings need, loaded in a few batch queries, then read in memory.
 ///
 /// Only findings of superseded images can have passed detection (a patched digest needs a build); the others are
@@ -63,7 +58,7 @@ struct TimelineFacts {
     /// `suppressed`: the VEX-suppressed findings when already read.
     static func load(_ db: Database, suppressed: Set<Int64>? = nil) throws -> TimelineFacts {
         var facts = TimelineFacts(
-            serviceLevel: try AppDatabase.loadDefaults(db).sla.serviceLevel, suppressed: try suppressed ?? AppDatabase.suppressedFindings(db))
+            serviceLevel: try AppDatabase.loadDefaults(db).sla, suppressed: try suppressed ?? AppDatabase.suppressedFindings(db))
         for row in try Row.fetchAll(
             db,
             sql: """

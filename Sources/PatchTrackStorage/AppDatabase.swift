@@ -1,48 +1,43 @@
 import Foundation
 import GRDB
-import Synchronization
 import PatchTrackCore
 
-/// The application's database: one SQLite file in WAL mode behind one `DatabasePool`, and its use cases.
+/// The application's database on SQLite: one file in WAL mode behind one `DatabasePool`, and the use cases of the
+/// stores not yet on the engine-neutral seam (``SQLExecutor``). The stores on the seam (``tokens``,
+/// ``generations``, ``leases``) share its pool through ``executor``.
 ///
-/// Every use case is one write transaction, so a failed request leaves nothing behind. SQLite allows one writing
-/// process: run one `patchtrack serve` per database file.
+/// Every use case is one write transaction, so a failed request leaves nothing behind, and bumps the write
+/// generations stored in the database (``GenerationStore``) in that transaction.
 public struct AppDatabase: Sendable {
     /// The pool every use case reads and writes through.
     let pool: DatabasePool
     /// The clock, injected so tests can fix time.
     let now: @Sendable () -> Date
-    /// Advisories parsed for matching, kept across requests (this process is the only writer).
+    /// Advisories parsed for matching, by id and `updatedAt` (stale entries are never hit).
     let preparedAdvisories = PreparedAdvisoryCache()
-    /// Counts write transactions, so derived answers (the rebuild plan) can be reused until the data changes.
-    private let writes = WriteCounter()
-    /// Counts the write transactions that can change findings or what VEX suppresses (all but those that declare
-    /// otherwise), so the fleet's finding facts are reused across inventory posts, rollout events and the like.
-    private let findingWrites = WriteCounter()
-    /// The VEX-suppressed findings and each image's highest open severity, for ``findingWriteGeneration``.
+    /// The VEX-suppressed findings and each image's highest open severity, per finding-write generation.
     let findingFacts = FindingFactsCache()
+    /// The engine-neutral executor over the same pool.
+    public let executor: any SQLExecutor
 
     /// Opens (creating when missing) the database at `path` and applies pending migrations when `migrate` is true.
     public init(path: String, migrate: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) throws {
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(5)
-        configuration.prepareDatabase { db in
-            // WAL is set by DatabasePool; NORMAL sync is durable across application crashes in WAL mode.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Matching walks indexes over millions of rows: read pages through a memory map instead of one pread
-            // each, and keep more of them cached per connection.
-            try db.execute(sql: "PRAGMA mmap_size = 4294967296")
-            try db.execute(sql: "PRAGMA cache_size = -16384")
-        }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.pool = try SQLiteExecutor.openPool(path: path)
+        self.executor = SQLiteExecutor(pool: pool)
         self.now = now
         if migrate {
             try Migrations.migrator.migrate(pool)
         }
     }
+
+    /// API tokens.
+    public var tokens: TokenStore { TokenStore(executor: executor, now: now) }
+
+    /// The write generations.
+    public var generations: GenerationStore { GenerationStore(executor: executor) }
+
+    /// Leases of background jobs.
+    public var leases: LeaseStore { LeaseStore(executor: executor, now: now) }
 
     /// Applies pending migrations and returns the names of those applied now.
     @discardableResult
@@ -72,31 +67,32 @@ public struct AppDatabase: Sendable {
         try pool.close()
     }
 
-    /// How many write transactions this process has run (failed ones included): equal values mean unchanged data.
-    public var writeGeneration: Int { writes.value }
+    /// The number of committed write transactions, read from the database: equal values mean unchanged data, for
+    /// every process on it.
+    public func writeGeneration() async throws -> Int {
+        try await pool.read { db in try Self.generations(db).writes }
+    }
 
-    /// How many write transactions that can change findings or VEX suppression this process has run.
-    var findingWriteGeneration: Int { findingWrites.value }
+    /// The generations as the transaction of `db` sees them.
+    static func generations(_ db: Database) throws -> Generations {
+        try GenerationStore.decode(try SQLiteExecutor.fetchAll(GenerationStore.select, in: db))
+    }
 
-    /// One write transaction of a use case, counted. `affectsFindings: false` declares that it changes no finding,
-    /// VEX statement, image, tag or component (environments, inventory, rollouts, policy, tokens, requests).
+    /// One write transaction of a use case; it bumps the generations when it changed a row. `affectsFindings: false` declares that it
+    /// changes no finding, VEX statement, image, tag or component (environments, inventory, rollouts, policy,
+    /// tokens, requests).
     func write<T: Sendable>(
         affectsFindings: Bool = true, _ updates: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
-        defer {
-            writes.increment()
-            if affectsFindings { findingWrites.increment() }
+        try await pool.write { db in
+            let changesBefore = db.totalChangesCount
+            let result = try updates(db)
+            // A transaction that changed no row (a request refused after reading) keeps the generation: caches stay.
+            if db.totalChangesCount != changesBefore {
+                try SQLiteExecutor.execute(GenerationStore.bump(affectsFindings: affectsFindings), in: db)
+            }
+            return result
         }
-        return try await pool.write(updates)
-    }
-
-    /// One synchronous write transaction (command-line use cases), counted.
-    func writeNow<T>(affectsFindings: Bool = true, _ updates: (Database) throws -> T) throws -> T {
-        defer {
-            writes.increment()
-            if affectsFindings { findingWrites.increment() }
-        }
-        return try pool.write(updates)
     }
 
     /// The current time on the database's clock (injected in tests).
@@ -104,13 +100,4 @@ public struct AppDatabase: Sendable {
 
     /// The current time as stored: RFC 3339 UTC with milliseconds.
     var timestamp: String { Timestamp.format(now()) }
-}
-
-/// A counter shared by every copy of an `AppDatabase`.
-final class WriteCounter: Sendable {
-    private let count = Atomic<Int>(0)
-
-    var value: Int { count.load(ordering: .acquiring) }
-
-    func increment() { count.add(1, ordering: .releasing) }
 }

@@ -3,7 +3,7 @@ import Synchronization
 
 /// What fleet reads need of the findings that only writes to findings can change: the VEX-suppressed open findings
 /// and each image's highest open, unsuppressed severity (4 critical … 0 unknown). Computed once per
-/// ``AppDatabase/findingWriteGeneration``, so inventory posts and rollout events, the frequent writes, do not redo it.
+/// finding-write generation (``Generations/findingWrites``), so inventory posts and rollout events, the frequent writes, do not redo it.
 final class FindingFactsCache: Sendable {
     struct Facts: Sendable {
         let suppressed: Set<Int64>
@@ -24,10 +24,10 @@ final class FindingFactsCache: Sendable {
 extension AppDatabase {
     /// The finding facts of the current data, from the cache when no finding write happened since.
     ///
-    /// The generation is read before the data: a write committing meanwhile only makes the stored facts newer than
-    /// their label, and the next call recomputes them.
+    /// The generation is read in the same transaction as the data, so the facts are exactly those of their label,
+    /// whichever process wrote last.
     func findingFacts(_ db: Database) throws -> FindingFactsCache.Facts {
-        let generation = findingWriteGeneration
+        let generation = try Self.generations(db).findingWrites
         if let cached = findingFacts.facts(generation: generation) { return cached }
         let suppressed = try Self.suppressedFindings(db)
         var imageRank: [Int64: Int] = [:]

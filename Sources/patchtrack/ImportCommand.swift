@@ -32,7 +32,7 @@ struct ImportCommand: AsyncParsableCommand {
                     throw ValidationError("--image: \(error.reason)")
                 }
             }
-            let appDatabase = try AppDatabase(path: database.path)
+            let appDatabase = try AppDatabase(path: database.sqlitePath(for: "import"))
             var failures = 0
             for file in files {
                 do {
@@ -68,7 +68,7 @@ struct ImportCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let appDatabase = try AppDatabase(path: database.path)
+            let appDatabase = try AppDatabase(path: database.sqlitePath(for: "import"))
             var totals: [AdvisoryIntakeItem.Outcome: Int] = [:]
             for path in paths {
                 var isDirectory: ObjCBool = false

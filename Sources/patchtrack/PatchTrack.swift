@@ -1,4 +1,6 @@
 import ArgumentParser
+import Logging
+import PatchTrackStorage
 
 /// The `patchtrack` command: a thin shell over the libraries; each subcommand parses options and calls them.
 @main
@@ -12,11 +14,43 @@ struct PatchTrack: AsyncParsableCommand {
 
 /// The `--database` option shared by every command that opens the database.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite database file (env PATCHTRACK_DATABASE; default ./patchtrack.sqlite).")
+    @Option(
+        name: .long,
+        help: """
+            A SQLite file path, or postgres://user:password@host:port/dbname?sslmode=disable|require|verify-full \
+            (env PATCHTRACK_DATABASE; default ./patchtrack.sqlite).
+            """)
     var database: String?
 
-    /// The path to use: the option, else the environment, else the default.
-    var path: String {
+    /// The location as given: the option, else the environment, else the default.
+    var text: String {
         database ?? Environment.value("PATCHTRACK_DATABASE") ?? "patchtrack.sqlite"
+    }
+
+    /// The parsed location.
+    func location() throws -> DatabaseLocation {
+        do {
+            return try DatabaseLocation(text)
+        } catch {
+            throw ValidationError("--database: \(error)")
+        }
+    }
+
+    /// The SQLite file path, for the commands whose stores are not yet on the engine-neutral seam.
+    func sqlitePath(for command: String) throws -> String {
+        switch try location() {
+        case .sqlite(let path):
+            return path
+        case .postgres:
+            throw ValidationError(
+                "patchtrack \(command) runs on SQLite only for now: its stores are not yet on the PostgreSQL engine (migrate and token create are)")
+        }
+    }
+
+    /// The executor for the location (either engine).
+    func open() throws -> any SQLExecutor {
+        var logger = Logger(label: "patchtrack.storage")
+        logger.logLevel = .error  // PostgresNIO's pool logs each failed connection attempt at info
+        return try StorageEngine.open(try location(), logger: logger)
     }
 }

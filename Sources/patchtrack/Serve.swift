@@ -47,10 +47,10 @@ struct Serve: AsyncParsableCommand {
         }
         let configuration = ServerConfiguration(
             host: host ?? Environment.value("PATCHTRACK_HOST") ?? "127.0.0.1", port: port,
-            databasePath: database.path, maxBodySize: maxBody, logLevel: level,
+            databasePath: try database.sqlitePath(for: "serve"), maxBodySize: maxBody, logLevel: level,
             inventoryRetentionDays: retention == 0 ? nil : retention)
         let appDatabase = try AppDatabase(path: configuration.databasePath)
-        if let token = try appDatabase.createInitialAdminTokenIfNeeded() {
+        if let token = try await appDatabase.tokens.createInitialAdminIfNeeded() {
             FileHandle.standardOutput.write(Data("""
                 Created the first admin token (it is shown only this once; store it now):
                   \(token.secret)

@@ -24,10 +24,16 @@ struct TokenCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let appDatabase = try AppDatabase(path: database.path)
-            let token = try appDatabase.createToken(name: name, role: role)
-            print(token.secret)
-            try appDatabase.close()
+            let executor = try database.open()
+            do {
+                _ = try await StorageEngine.migrate(executor)
+                let token = try await TokenStore(executor: executor).create(name: name, role: role)
+                print(token.secret)
+            } catch {
+                try? await executor.close()
+                throw error
+            }
+            try await executor.close()
         }
     }
 }

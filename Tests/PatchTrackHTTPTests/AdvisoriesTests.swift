@@ -56,7 +56,7 @@ struct AdvisoriesTests {
     @Test("real records against real-shaped SBOMs: the right findings, in both directions")
     func bothDirections() async throws {
         for advisoriesFirst in [true, false] {
-            let environment = try TestEnvironment(maxBodySize: 8 << 20)
+            let environment = try await TestEnvironment(maxBodySize: 8 << 20)
             defer { environment.remove() }
             try await environment.withClient { client in
                 if advisoriesFirst {
@@ -77,7 +77,7 @@ struct AdvisoriesTests {
 
     @Test("distro advisories match through the source package, only in their release")
     func sourcePackagesAndReleases() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             let purls = [
@@ -100,7 +100,7 @@ struct AdvisoriesTests {
 
     @Test("aliases tie records into one vulnerability; a newer record replaces, an older one is ignored")
     func aliasesAndModified() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             _ = try await client.send(
@@ -139,7 +139,7 @@ struct AdvisoriesTests {
 
     @Test("OpenVEX not_affected suppresses a finding, which stays visible with its statement")
     func vexSuppression() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             _ = try await client.send(
@@ -171,7 +171,7 @@ struct AdvisoriesTests {
 
     @Test("the real VEX documents of both formats are read")
     func realVEXDocuments() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         let base = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appending(path: "PatchTrackCoreTests/Fixtures/vex")
@@ -191,7 +191,7 @@ struct AdvisoriesTests {
 
     @Test("scanner verdicts PatchTrack cannot reproduce are listed with the reason")
     func disagreements() async throws {
-        let environment = try TestEnvironment(maxBodySize: 8 << 20)
+        let environment = try await TestEnvironment(maxBodySize: 8 << 20)
         defer { environment.remove() }
         try await environment.withClient { client in
             _ = try await client.send(
@@ -208,7 +208,7 @@ struct AdvisoriesTests {
 
     @Test("bad advisory input: 400 for malformed JSON, 422 when every record is rejected, nothing written")
     func badInput() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         let before = try environment.database.contentFingerprint()
         try await environment.withClient { client in
@@ -234,7 +234,7 @@ struct AdvisoriesTests {
 struct AdvisoryArchiveTests {
     @Test("a zip of records (osv.dev's all.zip layout) is imported record by record")
     func zipArchive() async throws {
-        let environment = try TestEnvironment(maxBodySize: 8 << 20)
+        let environment = try await TestEnvironment(maxBodySize: 8 << 20)
         defer { environment.remove() }
         let archive = try Archive(accessMode: .create)
         let files = [

@@ -17,7 +17,7 @@ struct AuthTests {
 
     @Test("without a token, with a malformed or unknown token: 401 with WWW-Authenticate")
     func unauthenticated() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             for (method, path, body, _) in Self.routes {
@@ -33,7 +33,7 @@ struct AuthTests {
 
     @Test("each role on each route class: allowed at or above the route's role, 403 below")
     func roleMatrix() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         let rank = ["read": 0, "ingest": 1, "admin": 2]
         try await environment.withClient { client in
@@ -53,7 +53,7 @@ struct AuthTests {
 
     @Test("a revoked token is refused at once")
     func revokedToken() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             let created = try await client.send(.post, "/v1/tokens", token: environment.admin, body: #"{"name":"temp","role":"read"}"#)

@@ -10,7 +10,7 @@ struct BuildsTests {
 
     @Test("a build started then succeeded supersedes the old digest; the successor's scan decides each finding's fate")
     func buildClosesTheLoop() async throws {
-        let environment = try TestEnvironment(maxBodySize: 8 * 1024 * 1024, now: TestClock("2026-11-27T12:00:00Z").closure)
+        let environment = try await TestEnvironment(maxBodySize: 8 * 1024 * 1024, now: TestClock("2026-11-27T12:00:00Z").closure)
         defer { environment.remove() }
         let syft = try scanFixture("syft-native-alpine3.12.json")
         try await environment.withClient { client in
@@ -76,7 +76,7 @@ struct BuildsTests {
 
     @Test("end to end with matching: an advisory puts the image in the plan; the rebuild's scan fixes the finding")
     func endToEndWithMatching() async throws {
-        let environment = try TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
+        let environment = try await TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
         defer { environment.remove() }
         let repository = "registry.example.com/test/app"
         let vulnerable = "pkg:deb/debian/libssl3@3.0.9-1?arch=amd64&upstream=openssl&distro=debian-12"
@@ -118,7 +118,7 @@ struct BuildsTests {
 
     @Test("a build cannot finish with the digest its started report said it replaces (422, nothing written)")
     func finishingWithTheReplacedDigest() async throws {
-        let environment = try TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
+        let environment = try await TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
         defer { environment.remove() }
         try await environment.withClient { client in
             // given: a digest tracked in another repository, named as replaced by a started build
@@ -143,7 +143,7 @@ struct BuildsTests {
 
     @Test("a failed build keeps the plan entry; builds list by status and repository, page by page")
     func failedBuildKeepsEntry() async throws {
-        let environment = try TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
+        let environment = try await TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
         defer { environment.remove() }
         try await environment.withClient { client in
             // given
@@ -189,7 +189,7 @@ struct BuildsTests {
 
     @Test("a success reported after the new digest took the tag replaces the digest the tag pointed to before")
     func successAfterTagMoved() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             // given: CI registered (or scanned) the new digest with the tag before reporting the build
@@ -211,7 +211,7 @@ struct BuildsTests {
 
     @Test("the new routes enforce their roles: 401 without a token, 403 with too low a role; 405 lists the methods")
     func roles() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             let cases: [(HTTPRequest.Method, String, String?, HTTPResponse.Status)] = [
@@ -246,7 +246,7 @@ struct BuildsTests {
 
     @Test("bad bodies are answered with problem+json naming the fields, and nothing is written")
     func badBodies() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             try await client.register(Self.app, tag: "latest", digest: digest("a"), token: environment.ingest)

@@ -10,7 +10,7 @@ struct EnvironmentsTests {
 
     @Test("environments are created by admins only, listed in order, and validated")
     func environments() async throws {
-        let environment = try TestEnvironment(now: TestClock("2026-03-02T00:00:00Z").closure)
+        let environment = try await TestEnvironment(now: TestClock("2026-03-02T00:00:00Z").closure)
         defer { environment.remove() }
         try await environment.withClient { client in
             #expect(try await client.send(.put, "/v1/environments/prod-eu", token: environment.ingest, body: #"{"stage":"production","order":2}"#).status == .forbidden)
@@ -37,7 +37,7 @@ struct EnvironmentsTests {
     @Test("each inventory post replaces the last; history is kept; stopped digests are counted")
     func snapshotsReplaceEachOther() async throws {
         let clock = TestClock("2026-03-02T00:00:00Z")
-        let environment = try TestEnvironment(now: clock.closure)
+        let environment = try await TestEnvironment(now: clock.closure)
         defer { environment.remove() }
         try await environment.withClient { client in
             _ = try await client.send(.put, "/v1/environments/prod", token: environment.admin, body: #"{"stage":"production","order":1}"#)
@@ -87,7 +87,7 @@ struct EnvironmentsTests {
     @Test("snapshots older than the retention period (90 days by default) are pruned; the newest always stays")
     func retention() async throws {
         let clock = TestClock("2026-01-01T00:00:00Z")
-        let environment = try TestEnvironment(now: clock.closure)
+        let environment = try await TestEnvironment(now: clock.closure)
         defer { environment.remove() }
         let row = #"[{"namespace":"shop","workload":"checkout","container":"app","image":"\#(Self.repository):1","digest":"\#(digest("1"))"}]"#
         try await environment.withClient { client in
@@ -107,7 +107,7 @@ struct EnvironmentsTests {
 
     @Test("inventory that is not one of the three shapes, or has bad values, is refused and nothing is stored")
     func badInventory() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             _ = try await client.send(.put, "/v1/environments/prod", token: environment.admin, body: #"{"stage":"production","order":1}"#)
@@ -131,7 +131,7 @@ struct EnvironmentsTests {
 
     @Test("a kubectl pod list maps pods to workloads with every imageID form")
     func kubectlPodList() async throws {
-        let environment = try TestEnvironment(maxBodySize: 8 * 1024 * 1024)
+        let environment = try await TestEnvironment(maxBodySize: 8 * 1024 * 1024)
         defer { environment.remove() }
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appending(path: "PatchTrackCoreTests/Fixtures/k8s/kubectl-pods-list.json")
@@ -155,7 +155,7 @@ struct EnvironmentsTests {
 
     @Test("rollouts: validation, one active rollout per workload, reported events, state filters")
     func rollouts() async throws {
-        let environment = try TestEnvironment(now: TestClock("2026-03-02T00:00:00Z").closure)
+        let environment = try await TestEnvironment(now: TestClock("2026-03-02T00:00:00Z").closure)
         defer { environment.remove() }
         try await environment.withClient { client in
             _ = try await client.send(.put, "/v1/environments/prod", token: environment.admin, body: #"{"stage":"production","order":1}"#)

@@ -31,7 +31,7 @@ struct FleetScenarioTests {
     @Test("advisory to fully rolled out: every stage time, the SLA verdict, status and progress along the way")
     func fullScenario() async throws {
         let clock = TestClock("2026-03-02T00:00:00Z")
-        let environment = try TestEnvironment(now: clock.closure)
+        let environment = try await TestEnvironment(now: clock.closure)
         defer { environment.remove() }
         try await environment.withClient { client in
             try await Self.environments(client, environment)
@@ -230,7 +230,7 @@ struct FleetScenarioTests {
     @Test("an open finding past its due time is a breach; one due within a day is listed as due soon")
     func breaches() async throws {
         let clock = TestClock("2026-03-02T00:00:00Z")
-        let environment = try TestEnvironment(now: clock.closure)
+        let environment = try await TestEnvironment(now: clock.closure)
         defer { environment.remove() }
         try await environment.withClient { client in
             try await client.register(Self.repository, tag: "latest", digest: digest("1"), token: environment.ingest)
@@ -290,7 +290,7 @@ struct FleetScenarioTests {
     @Test("right after a write /v1/status answers the last rebuild plan, says when it was computed, and catches up")
     func statusCatchesUpWithThePlan() async throws {
         let clock = TestClock("2026-03-02T00:00:00Z")
-        let environment = try TestEnvironment(now: clock.closure)
+        let environment = try await TestEnvironment(now: clock.closure)
         defer { environment.remove() }
         try await environment.withClient { client in
             try await client.register(Self.repository, tag: "latest", digest: digest("1"), token: environment.ingest)

@@ -7,7 +7,7 @@ import Testing
 struct ImagesTests {
     @Test("registering is idempotent by digest: 201, then 200 with the same image")
     func idempotentRegistration() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             let body = #"{"reference":"ghcr.io/acme/api:1.4@\#(digest("a"))","platform":"linux/amd64","created":"2026-11-01T10:00:00+02:00","labels":{"org.opencontainers.image.version":"1.4"},"source":{"repository":"https://github.com/acme/api","revision":"abc123"}}"#
@@ -31,7 +31,7 @@ struct ImagesTests {
 
     @Test("moving a tag records the move in its history")
     func tagHistory() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             for character in ["a", "b", "a"] as [Character] {
@@ -61,7 +61,7 @@ struct ImagesTests {
 
     @Test("names with slashes, ports and dots, and docker's normalisation")
     func repositoryNames() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             let cases = [
@@ -85,7 +85,7 @@ struct ImagesTests {
 
     @Test("a base reference registers the base image too")
     func baseImage() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             let reply = try await client.send(
@@ -101,7 +101,7 @@ struct ImagesTests {
 
     @Test("pagination follows next_cursor and the Link header to the end")
     func pagination() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             for character in "12345" {
@@ -132,7 +132,7 @@ struct ImagesTests {
 
     @Test("an unknown digest is 404; a malformed one is 400")
     func unknownImage() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             #expect(try await client.send(.get, "/v1/images/\(digest("f"))", token: environment.read).status == .notFound)

@@ -13,7 +13,7 @@ struct MetricsTests {
 
     @Test("requests are counted by route template, method and status, with cumulative duration buckets")
     func httpSeries() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             // given
@@ -63,7 +63,7 @@ struct MetricsTests {
 
     @Test("each application counts its own requests (no process-wide registry)")
     func registryPerApplication() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         // given: requests answered by one application
         try await environment.withClient { client in
@@ -80,7 +80,7 @@ struct MetricsTests {
 
     @Test("ingest counters move by what each successful write stored, and start at zero")
     func ingestCounters() async throws {
-        let environment = try TestEnvironment(maxBodySize: 8 * 1024 * 1024)
+        let environment = try await TestEnvironment(maxBodySize: 8 * 1024 * 1024)
         defer { environment.remove() }
         let vexFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appending(path: "PatchTrackCoreTests/Fixtures/vex")
@@ -171,7 +171,7 @@ struct MetricsTests {
 
     @Test("the fleet's figures come out as gauges, every severity and fixability included")
     func fleetGauges() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         // when
         let reply = try await environment.withClient(fleet: { Self.fleet }) { client in try await client.send(.get, "/metrics") }
@@ -212,7 +212,7 @@ struct MetricsTests {
 
     @Test("time to patch is a histogram per severity with buckets from one hour to ninety days")
     func timeToPatchHistogram() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         // when
         let text = try await environment.withClient(fleet: { Self.fleet }) { client in try await client.send(.get, "/metrics").text }
@@ -242,7 +242,7 @@ struct MetricsTests {
 
     @Test("a label set the fleet no longer has vanishes from the next scrape")
     func vanishedLabelSets() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         let feed = FleetFeed(FleetMetrics(vulnerableReplicas: [.init(environment: "canary", severity: .high, replicas: 2)]))
         try await environment.withClient(fleet: { await feed.value }) { client in
@@ -259,7 +259,7 @@ struct MetricsTests {
 
     @Test("a failing fleet query leaves the fleet series out and the scrape still answers 200")
     func failingFleetQuery() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         struct FleetQueryFailed: Error {}
         try await environment.withClient(fleet: { throw FleetQueryFailed() }) { client in
@@ -279,7 +279,7 @@ struct MetricsTests {
 
     @Test("without a fleet source the fleet series are all zero")
     func defaultFleet() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         let text = try await environment.withClient { client in try await client.send(.get, "/metrics").text }
         let metrics = try PrometheusText(parsing: text)

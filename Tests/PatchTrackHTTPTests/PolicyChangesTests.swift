@@ -7,7 +7,7 @@ import Testing
 struct PolicyChangesTests {
     @Test("every policy change is listed with who made it, before and after; admins only")
     func auditTrail() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             let empty = try await client.send(.get, "/v1/policy/changes", token: environment.admin)

@@ -22,7 +22,7 @@ struct RebuildPlanTests {
     func threeLevelLineage() async throws {
         // given
         let clock = TestClock("2026-11-27T12:00:00Z")
-        let environment = try TestEnvironment(now: clock.closure)
+        let environment = try await TestEnvironment(now: clock.closure)
         defer { environment.remove() }
         try await environment.withClient { client in
             try await registerChain(client, environment)
@@ -71,7 +71,7 @@ struct RebuildPlanTests {
     @Test("a base tag that moves flags the images built on the old digest, and the old digest leaves the plan")
     func baseTagMoving() async throws {
         let clock = TestClock("2026-11-27T12:00:00Z")
-        let environment = try TestEnvironment(now: clock.closure)
+        let environment = try await TestEnvironment(now: clock.closure)
         defer { environment.remove() }
         try await environment.withClient { client in
             // given
@@ -97,7 +97,7 @@ struct RebuildPlanTests {
     @Test("max age follows the injected clock, and a repository override can lift it")
     func maximumAge() async throws {
         let clock = TestClock("2026-11-25T00:00:00Z")
-        let environment = try TestEnvironment(now: clock.closure)
+        let environment = try await TestEnvironment(now: clock.closure)
         defer { environment.remove() }
         try await environment.withClient { client in
             // given: created 2026-11-01, 24 days before the clock
@@ -130,7 +130,7 @@ struct RebuildPlanTests {
 
     @Test("a VEX statement that the image is not affected removes the fixable_vulnerability reason")
     func vexSuppression() async throws {
-        let environment = try TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
+        let environment = try await TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
         defer { environment.remove() }
         try await environment.withClient { client in
             // given
@@ -151,7 +151,7 @@ struct RebuildPlanTests {
 
     @Test("trusted base patterns flag bases outside them; overrides apply per repository; changes are audited")
     func trustedPatterns() async throws {
-        let environment = try TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
+        let environment = try await TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
         defer { environment.remove() }
         try await environment.withClient { client in
             // given
@@ -195,7 +195,7 @@ struct RebuildPlanTests {
 
     @Test("waves, then severity, finding count, age and digest order the plan the same way every time; filters narrow it")
     func deterministicOrder() async throws {
-        let environment = try TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
+        let environment = try await TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
         defer { environment.remove() }
         try await environment.withClient { client in
             // given: four images in wave 1, one built on the critical one in wave 2
@@ -233,7 +233,7 @@ struct RebuildPlanTests {
 
     @Test("a base that would make the lineage loop is refused with 422 naming the loop, and nothing is written")
     func cyclesRejected() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             // given: b built on a

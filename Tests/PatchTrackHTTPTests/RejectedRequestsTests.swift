@@ -35,7 +35,7 @@ struct RejectedRequestsTests {
 
     @Test(arguments: cases)
     func rejected(_ testCase: Case) async throws {
-        let environment = try TestEnvironment(maxBodySize: 64 * 1024)
+        let environment = try await TestEnvironment(maxBodySize: 64 * 1024)
         defer { environment.remove() }
         // given: one registered image
         try await environment.withClient { client in
@@ -59,7 +59,7 @@ struct RejectedRequestsTests {
 
     @Test("malformed JSON names the line and column")
     func syntaxPosition() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         let reply = try await environment.withClient { client in
             try await client.send(.post, "/v1/images", token: environment.ingest, body: "{\n  \"reference\": \"x\",\n  \"tags\": [1,,2]\n}")
@@ -70,7 +70,7 @@ struct RejectedRequestsTests {
 
     @Test("curl's default form content type is read as JSON")
     func curlDefaultContentType() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         let reply = try await environment.withClient { client in
             try await client.send(

@@ -17,7 +17,7 @@ struct ScansTests {
 
     @Test("a Syft document registers its image from the repo digest; posting it again changes nothing but last-seen")
     func syftAndIdempotence() async throws {
-        let environment = try TestEnvironment(maxBodySize: 8 * 1024 * 1024)
+        let environment = try await TestEnvironment(maxBodySize: 8 * 1024 * 1024)
         defer { environment.remove() }
         let document = try scanFixture("syft-native-alpine3.12.json")
         try await environment.withClient { client in
@@ -63,7 +63,7 @@ struct ScansTests {
 
     @Test("a Trivy report without a repo digest needs ?image=; with it the image is registered with its tag")
     func trivyNeedsImage() async throws {
-        let environment = try TestEnvironment(maxBodySize: 8 * 1024 * 1024)
+        let environment = try await TestEnvironment(maxBodySize: 8 * 1024 * 1024)
         defer { environment.remove() }
         let document = try scanFixture("trivy-debian-buster.json")
         let before = try environment.database.contentFingerprint()
@@ -85,7 +85,7 @@ struct ScansTests {
 
     @Test("a newer inventory replaces the component set")
     func replacement() async throws {
-        let environment = try TestEnvironment(maxBodySize: 8 * 1024 * 1024)
+        let environment = try await TestEnvironment(maxBodySize: 8 * 1024 * 1024)
         defer { environment.remove() }
         let reference = "registry.example.com/base/alpine:3@\(digest("2"))"
         try await environment.withClient { client in
@@ -132,7 +132,7 @@ struct ScansTests {
 
     @Test("bad documents are refused and write nothing", arguments: badInputs)
     func badInput(_ input: BadInput) async throws {
-        let environment = try TestEnvironment(maxBodySize: 64 * 1024)
+        let environment = try await TestEnvironment(maxBodySize: 64 * 1024)
         defer { environment.remove() }
         let before = try environment.database.contentFingerprint()
         let reply = try await environment.withClient { client in
@@ -147,7 +147,7 @@ struct ScansTests {
 
     @Test("component reads: unknown image 404, missing purl 400")
     func readErrors() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             let components = try await client.send(.get, "/v1/images/\(digest("9"))/components", token: environment.read)

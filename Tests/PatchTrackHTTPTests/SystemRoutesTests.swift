@@ -7,7 +7,7 @@ import Testing
 struct SystemRoutesTests {
     @Test("health, readiness, metrics and the contract need no token")
     func openRoutes() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             let health = try await client.send(.get, "/healthz")
@@ -29,7 +29,7 @@ struct SystemRoutesTests {
 
     @Test("an unknown route is a 404 problem")
     func unknownRoute() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             let reply = try await client.send(.get, "/v1/nothing-here", token: environment.admin)
@@ -41,7 +41,7 @@ struct SystemRoutesTests {
 
     @Test("a known route with an undeclared method is a 405 with Allow", arguments: ["PUT", "TRACE", "PATCH", "DELETE"])
     func undeclaredMethod(method: String) async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             let reply = try await client.send(.init(method)!, "/v1/images", token: environment.admin)
@@ -56,7 +56,7 @@ struct SystemRoutesTests {
 
     @Test("the request id is echoed when given and made when not")
     func requestID() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             let echoed = try await client.send(.get, "/healthz", headers: [.init("X-Request-Id")!: "build-42"])

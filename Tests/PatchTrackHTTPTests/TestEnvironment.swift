@@ -20,15 +20,15 @@ struct TestEnvironment {
     init(
         maxBodySize: Int = 1024 * 1024, maxJSONDepth: Int = 32,
         now: @escaping @Sendable () -> Date = { Date() }
-    ) throws {
+    ) async throws {
         directory = FileManager.default.temporaryDirectory.appending(path: "patchtrack-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appending(path: "test.sqlite").path
         database = try AppDatabase(path: path, now: now)
         configuration = ServerConfiguration(databasePath: path, maxBodySize: maxBodySize, maxJSONDepth: maxJSONDepth, logLevel: .error)
-        admin = try database.createToken(name: "admin", role: .admin).secret
-        ingest = try database.createToken(name: "ci", role: .ingest).secret
-        read = try database.createToken(name: "dashboard", role: .read).secret
+        admin = try await database.tokens.create(name: "admin", role: .admin).secret
+        ingest = try await database.tokens.create(name: "ci", role: .ingest).secret
+        read = try await database.tokens.create(name: "dashboard", role: .read).secret
     }
 
     /// Runs `body` against the application in process; `fleet` feeds the fleet series of `/metrics`.

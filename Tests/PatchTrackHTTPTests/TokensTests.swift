@@ -7,7 +7,7 @@ import Testing
 struct TokensTests {
     @Test("created tokens are listed without secrets, newest first")
     func listWithoutSecrets() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             let created = try await client.send(.post, "/v1/tokens", token: environment.admin, body: #"{"name":"grafana","role":"read"}"#)
@@ -27,7 +27,7 @@ struct TokensTests {
 
     @Test("bad token requests are 422 naming the field, and write nothing")
     func badRequests() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         let before = try environment.database.contentFingerprint()
         try await environment.withClient { client in
@@ -44,7 +44,7 @@ struct TokensTests {
 
     @Test("revoking an unknown token is 404; a token cannot revoke itself")
     func revokeEdgeCases() async throws {
-        let environment = try TestEnvironment()
+        let environment = try await TestEnvironment()
         defer { environment.remove() }
         try await environment.withClient { client in
             #expect(try await client.send(.delete, "/v1/tokens/999", token: environment.admin).status == .notFound)

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Days allowed to patch a finding, per severity (the policy's SLA): a finding is due its detection time plus the
-/// days of its severity. Findings of unknown severity have no due time.
-public struct ServiceLevel: Sendable, Equatable {
+/// days of its severity. Findings of unknown severity have no due time. The defaults (2, 7, 30 and 90 days) are
+/// defined here and nowhere else; a database stores only a policy that differs from them.
+public struct ServiceLevel: Sendable, Equatable, Codable {
     /// Days for critical findings.
     public var criticalDays: Int
     /// Days for high findings.
@@ -12,12 +13,20 @@ public struct ServiceLevel: Sendable, Equatable {
     /// Days for low findings.
     public var lowDays: Int
 
-    /// Creates the levels.
-    public init(criticalDays: Int, highDays: Int, mediumDays: Int, lowDays: Int) {
+    /// Creates the levels; the defaults are 2, 7, 30 and 90 days.
+    public init(criticalDays: Int = 2, highDays: Int = 7, mediumDays: Int = 30, lowDays: Int = 90) {
         self.criticalDays = criticalDays
         self.highDays = highDays
         self.mediumDays = mediumDays
         self.lowDays = lowDays
+    }
+
+    /// Encoded as the policy API and its audit trail write it: `{"critical": 2, "high": 7, …}`.
+    enum CodingKeys: String, CodingKey {
+        case criticalDays = "critical"
+        case highDays = "high"
+        case mediumDays = "medium"
+        case lowDays = "low"
     }
 
     /// The days for `severity`; nil for unknown.

@@ -16,7 +16,7 @@ struct FleetStatusSource: Sendable {
 
     /// The status of the current data.
     func current() async throws -> FleetStatus {
-        let generation = database.writeGeneration
+        let generation = try await database.writeGeneration()
         let now = database.currentDate
         let cached = cache.entry.withLock { entry -> FleetStatus? in
             guard let entry, entry.generation == generation else { return nil }

@@ -76,7 +76,7 @@ struct PlanSource: Sendable {
 
     /// The plan of the current data: the cached one when no write happened since and it is under a minute old.
     func current(generation: Int? = nil) async throws -> (RebuildPlan, Date) {
-        let generation = generation ?? database.writeGeneration
+        let generation = if let generation { generation } else { try await database.writeGeneration() }
         if let cached = cache.plan(generation: generation, maximumAge: 60) { return cached }
         let input = try await database.rebuildPlanInput()
         let plan = try Self.plan(input)
@@ -88,7 +88,7 @@ struct PlanSource: Sendable {
     /// background (one at a time); only when none was ever computed does the caller wait. For the figures of
     /// dashboards and scrapes, which may lag one write behind for the few hundred milliseconds a plan takes.
     func recent() async throws -> (RebuildPlan, Date) {
-        let generation = database.writeGeneration
+        let generation = try await database.writeGeneration()
         if let cached = cache.plan(generation: generation, maximumAge: 60) { return cached }
         guard let latest = cache.latest() else { return try await current(generation: generation) }
         if cache.claimRefresh() {

@@ -25,7 +25,7 @@ struct RebuildsController {
         let csv = CSV.isRequested(request)
         let contentType = csv ? "text/csv; charset=utf-8" : "application/json"
         let variant = (csv ? "csv?" : "json?") + (request.uri.query ?? "")
-        let generation = database.writeGeneration
+        let generation = try await database.writeGeneration()
         if let body = cache.body(variant, generation: generation, maximumAge: 60) {
             return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: body))
         }
@@ -48,7 +48,7 @@ struct RebuildsController {
         guard let image = try await database.image(digest: digest.value) else {
             throw ProblemDetails.notFound("image \(digest) is not tracked")
         }
-        let (plan, _) = try await currentPlan(generation: database.writeGeneration)
+        let (plan, _) = try await currentPlan(generation: database.writeGeneration())
         let response: RebuildExplanationResponse
         switch plan.explain(digest) {
         case .rebuild(let entry):

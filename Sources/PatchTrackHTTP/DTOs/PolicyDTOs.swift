@@ -51,7 +51,7 @@ struct PolicyUpdateRequest: Decodable {
     }
 
     /// Validates every field and returns the change to apply to the current defaults.
-    func change() throws -> @Sendable (inout RebuildRules, inout SLADays) -> Void {
+    func change() throws -> @Sendable (inout RebuildRules, inout ServiceLevel) -> Void {
         var errors: [ProblemDetails.FieldError] = []
         let severity = PolicyValidation.severity(minSeverity, field: "min_severity", errors: &errors)
         let patterns = PolicyValidation.patterns(trustedBaseRepositories, field: "trusted_base_repositories", errors: &errors)
@@ -73,10 +73,10 @@ struct PolicyUpdateRequest: Decodable {
             if let requireFix { rules.requireFix = requireFix }
             if let newMaximumAge { rules.maximumAgeDays = newMaximumAge }
             if let patterns { rules.trustedBasePatterns = patterns }
-            if let value = sla?.critical { days.critical = value }
-            if let value = sla?.high { days.high = value }
-            if let value = sla?.medium { days.medium = value }
-            if let value = sla?.low { days.low = value }
+            if let value = sla?.critical { days.criticalDays = value }
+            if let value = sla?.high { days.highDays = value }
+            if let value = sla?.medium { days.mediumDays = value }
+            if let value = sla?.low { days.lowDays = value }
         }
     }
 }
@@ -234,7 +234,7 @@ struct PolicyResponse: Encodable {
         try RulesResponse(policy.defaults.rules).encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         let sla = policy.defaults.sla
-        try container.encode(SLA(critical: sla.critical, high: sla.high, medium: sla.medium, low: sla.low), forKey: .slaDays)
+        try container.encode(SLA(critical: sla.criticalDays, high: sla.highDays, medium: sla.mediumDays, low: sla.lowDays), forKey: .slaDays)
         try container.encode(policy.defaults.updatedAt, forKey: .updatedAt)
         let rebuildPolicy = policy.rebuildPolicy
         let repositories = policy.overrides.map { stored in

@@ -22,7 +22,7 @@ final class Authenticator: Sendable {
         if let cached = cache.withLock({ $0[secret] }) {
             token = cached
         } else {
-            guard let found = try await database.authenticate(secret: secret) else {
+            guard let found = try await database.tokens.authenticate(secret: secret) else {
                 throw Self.unauthorized("the token is unknown or revoked")
             }
             cache.withLock { $0[secret] = found }

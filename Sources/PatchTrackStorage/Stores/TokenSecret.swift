@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 import PatchTrackCore
 
 /// An API token as listed: never its secret.
@@ -25,79 +24,14 @@ public struct NewToken: Sendable {
     public var secret: String
 }
 
-extension AppDatabase {
-    // MARK: - Use cases
-
-    /// Creates a token with `role`, storing only the SHA-256 of its secret.
-    public func createToken(name: String, role: Role, createdBy: Int64? = nil) throws -> NewToken {
-        let lookupKey = TokenSecret.randomString(length: 12)
-        let secret = "pt_\(lookupKey)_\(TokenSecret.randomString(length: 40))"
-        var record = TokenRecord(
-            id: nil, name: name, role: role.rawValue, lookupKey: lookupKey, secretHash: TokenSecret.hash(secret),
-            createdAt: timestamp, createdBy: createdBy, revokedAt: nil)
-        try writeNow(affectsFindings: false) { db in try record.insert(db) }
-        return NewToken(info: record.info, secret: secret)
-    }
-
-    /// Creates an admin token named `name` when no usable admin token exists; returns it, or nil when one exists.
-    public func createInitialAdminTokenIfNeeded(name: String = "initial-admin") throws -> NewToken? {
-        let lookupKey = TokenSecret.randomString(length: 12)
-        let secret = "pt_\(lookupKey)_\(TokenSecret.randomString(length: 40))"
-        let now = timestamp
-        return try writeNow(affectsFindings: false) { db -> NewToken? in
-            let admins = try TokenRecord
-                .filter(TokenRecord.Columns.role == Role.admin.rawValue && TokenRecord.Columns.revokedAt == nil)
-                .fetchCount(db)
-            guard admins == 0 else { return nil }
-            var record = TokenRecord(
-                id: nil, name: name, role: Role.admin.rawValue, lookupKey: lookupKey,
-                secretHash: TokenSecret.hash(secret), createdAt: now, createdBy: nil, revokedAt: nil)
-            try record.insert(db)
-            return NewToken(info: record.info, secret: secret)
-        }
-    }
-
-    /// Every token, newest first, without secrets.
-    public func tokens() async throws -> [TokenInfo] {
-        try await pool.read { db in
-            try TokenRecord.order(TokenRecord.Columns.id.desc).fetchAll(db).map(\.info)
-        }
-    }
-
-    /// Revokes token `id` at once. Revoking a revoked token changes nothing.
-    public func revokeToken(id: Int64) async throws -> TokenInfo {
-        let now = timestamp
-        return try await write(affectsFindings: false) { db in
-            guard var record = try TokenRecord.fetchOne(db, key: id) else { throw StorageError.notFound("token \(id)") }
-            if record.revokedAt == nil {
-                record.revokedAt = now
-                try record.update(db)
-            }
-            return record.info
-        }
-    }
-
-    /// The live (not revoked) token whose secret is `secret`, compared in constant time; nil otherwise.
-    public func authenticate(secret: String) async throws -> TokenInfo? {
-        guard let lookupKey = TokenSecret.lookupKey(of: secret) else { return nil }
-        let record = try await pool.read { db in
-            try TokenRecord.filter(TokenRecord.Columns.lookupKey == lookupKey).fetchOne(db)
-        }
-        guard let record, record.revokedAt == nil,
-            TokenSecret.constantTimeEquals(record.secretHash, TokenSecret.hash(secret))
-        else { return nil }
-        return record.info
-    }
-}
-
-extension TokenRecord {
-    var info: TokenInfo {
-        TokenInfo(id: id ?? 0, name: name, role: Role(rawValue: role) ?? .read, createdAt: createdAt, revokedAt: revokedAt)
-    }
-}
-
 /// Token secrets: generation, hashing and comparison.
 enum TokenSecret {
+    /// A new secret `pt_<lookup key>_<40 random characters>` and its lookup key.
+    static func generate() -> (lookupKey: String, secret: String) {
+        let lookupKey = randomString(length: 12)
+        return (lookupKey, "pt_\(lookupKey)_\(randomString(length: 40))")
+    }
+
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
     /// `length` characters drawn uniformly from [A-Za-z0-9] by the system's CSPRNG.

@@ -122,6 +122,10 @@ CREATE TABLE findingFate (
     fate TEXT NOT NULL CHECK (fate IN ('fixed_in_successor', 'still_present')),
     decidedAt TEXT NOT NULL
 );
+CREATE TABLE generation (
+    name TEXT NOT NULL PRIMARY KEY CHECK (name IN ('writes', 'findingWrites')),
+    value INTEGER NOT NULL CHECK (value >= 0)
+);
 CREATE TABLE image (
     id INTEGER PRIMARY KEY,
     -- An image is its manifest digest; the repository is where it was first seen.
@@ -175,6 +179,12 @@ CREATE TABLE inventoryWorkload (
     kind TEXT NOT NULL,
     replicas INTEGER NOT NULL CHECK (replicas >= 0),
     UNIQUE (snapshotId, name)
+);
+CREATE TABLE lease (
+    name TEXT NOT NULL PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100),
+    holder TEXT NOT NULL CHECK (length(holder) BETWEEN 1 AND 200),
+    acquiredAt TEXT NOT NULL,
+    expiresAt TEXT NOT NULL
 );
 CREATE TABLE policyChange (
     id INTEGER PRIMARY KEY,

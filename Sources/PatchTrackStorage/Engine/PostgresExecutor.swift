@@ -1,0 +1,176 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+
+/// The PostgreSQL engine: PostgresNIO's pooled `PostgresClient`, for several replicas on one database.
+///
+/// Dialect notes kept here: placeholders are `$1`…; integers arrive as int2/int4/int8 and are read as 64-bit;
+/// `numeric` results (sums) are read as reals; booleans as 0/1 like SQLite's; text compares bytewise only in a
+/// database created with the C collation (`createdb --locale=C`), which the README asks for.
+public final class PostgresExecutor: SQLExecutor {
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    public var dialect: SQLDialect { .postgres }
+
+    /// Connects a pool of at most `maximumConnections` to `location`.
+    public init(_ location: PostgresLocation, maximumConnections: Int = 16, logger: Logger) {
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.username, password: location.password,
+            database: location.database, tls: Self.tls(location.tls))
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(10)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        self.runner = Task { await client.run() }
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T {
+        // One snapshot for every statement of the read, as a SQLite read transaction sees.
+        try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
+    }
+
+    public func write<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T {
+        try await transaction("BEGIN", body)
+    }
+
+    /// Runs `body` between `begin` and COMMIT on one leased connection, rolling back when it throws; the body's own
+    /// error is what the caller sees (PostgresNIO's `withTransaction` would wrap it).
+    private func transaction<T: Sendable>(
+        _ begin: SQLStatement, _ body: @Sendable (any SQLSession) async throws -> T
+    ) async throws -> T {
+        try await client.withConnection { connection in
+            let session = PostgresSession(connection: connection, logger: logger)
+            try await session.execute(begin)
+            let result: T
+            do {
+                result = try await body(session)
+            } catch {
+                try? await session.execute("ROLLBACK")
+                throw error
+            }
+            try await session.execute("COMMIT")
+            return result
+        }
+    }
+
+    /// Runs `body` on one connection outside a transaction (migrations take a session-level advisory lock).
+    func withConnection<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(PostgresSession(connection: connection, logger: logger))
+        }
+    }
+
+    /// Checks that the server answers within `timeout`: PostgresNIO's pool keeps retrying an unreachable server
+    /// for about a minute, so commands and start-up ask first and report an unreachable database at once.
+    public func ping(timeout: Duration = .seconds(10)) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try await self.read { session in try await session.fetchAll("SELECT 1") } }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw SQLError.unreachable("PostgreSQL did not answer within \(timeout)")
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    public func close() async throws {
+        runner.cancel()
+        await runner.value
+    }
+
+    private static func tls(_ mode: PostgresLocation.TLSMode) -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable:
+            return .disable
+        case .require:
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            return .require(configuration)
+        case .verifyFull:
+            return .require(TLSConfiguration.makeClientConfiguration())
+        }
+    }
+}
+
+/// Statements on one leased connection.
+struct PostgresSession: SQLSession {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    var dialect: SQLDialect { .postgres }
+
+    @discardableResult
+    func execute(_ statement: SQLStatement) async throws -> Int {
+        return try await run(statement).metadata.rows ?? 0
+    }
+
+    func fetchAll(_ statement: SQLStatement) async throws -> [SQLRow] {
+        let result = try await run(statement)
+        var rows: [SQLRow] = []
+        rows.reserveCapacity(result.rows.count)
+        var columns: [String]?
+        for row in result.rows {
+            var values: [SQLValue] = []
+            var names: [String] = []
+            for cell in row {
+                values.append(try Self.value(cell))
+                if columns == nil { names.append(cell.columnName) }
+            }
+            if columns == nil { columns = names }
+            rows.append(SQLRow(columns: columns ?? names, values: values))
+        }
+        return rows
+    }
+
+    func serialize(on lock: TransactionLock) async throws {
+        // A transaction-level advisory lock in PatchTrack's key space (high 32 bits "PT"), released at commit.
+        try await execute("SELECT pg_advisory_xact_lock(\(0x5054_0000_0000 | lock.rawValue))")
+    }
+
+    /// The whole result with its command tag (the async row sequence has no changed-row count).
+    private func run(_ statement: SQLStatement) async throws -> PostgresQueryResult {
+        let result: EventLoopFuture<PostgresQueryResult> = connection.query(Self.query(statement), logger: logger)
+        return try await result.get()
+    }
+
+    static func query(_ statement: SQLStatement) -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: statement.arguments.count)
+        for argument in statement.arguments {
+            switch argument {
+            case .null: bindings.appendNull()
+            case .integer(let integer): bindings.append(integer)
+            case .real(let real): bindings.append(real)
+            case .text(let text): bindings.append(text)
+            case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
+            }
+        }
+        return PostgresQuery(unsafeSQL: statement.sql(placeholder: SQLDialect.postgres.placeholder), binds: bindings)
+    }
+
+    static func value(_ cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8:
+            return .integer(try cell.decode(Int64.self))
+        case .bool:
+            return .integer(try cell.decode(Bool.self) ? 1 : 0)
+        case .float4, .float8:
+            return .real(try cell.decode(Double.self))
+        case .numeric:
+            let text = try cell.decode(String.self)
+            if let integer = Int64(text) { return .integer(integer) }
+            return .real(Double(text) ?? .nan)
+        case .bytea:
+            var buffer = try cell.decode(ByteBuffer.self)
+            return .blob(buffer.readBytes(length: buffer.readableBytes) ?? [])
+        default:
+            return .text(try cell.decode(String.self))
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/// The one seam every store talks to: run statements inside a read or a write transaction, on whichever engine the
+/// database location chose. A use case is one `write` call, so a failure leaves nothing behind.
+///
+/// Bodies must not start another transaction on the same executor (SQLite has one writer: nesting would wait on
+/// itself).
+public protocol SQLExecutor: Sendable {
+    /// Which engine runs the statements, for the few rules that differ (see ``SQLDialect``).
+    var dialect: SQLDialect { get }
+
+    /// Runs `body` in a read-only transaction that sees one consistent snapshot.
+    func read<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T
+
+    /// Runs `body` in a write transaction, committed when it returns and rolled back when it throws.
+    func write<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T
+
+    /// Closes the engine's connections; later calls fail.
+    func close() async throws
+}
+
+/// Statements inside one transaction.
+public protocol SQLSession: Sendable {
+    /// The engine's dialect.
+    var dialect: SQLDialect { get }
+
+    /// Runs a statement and returns how many rows it changed.
+    @discardableResult
+    func execute(_ statement: SQLStatement) async throws -> Int
+
+    /// Every row the statement returns.
+    func fetchAll(_ statement: SQLStatement) async throws -> [SQLRow]
+
+    /// Makes write transactions that take the same `lock` run one after the other (check-then-insert use cases
+    /// that no unique key can guard). Held until the transaction ends. SQLite has one writer: nothing to do there.
+    func serialize(on lock: TransactionLock) async throws
+}
+
+/// Names of the use cases that serialize their write transactions (``SQLSession/serialize(on:)``).
+public enum TransactionLock: Int64, Sendable {
+    /// Creating the initial admin token when none exists.
+    case initialAdminToken = 1
+}
+
+extension SQLSession {
+    /// The first row the statement returns.
+    public func fetchOne(_ statement: SQLStatement) async throws -> SQLRow? {
+        try await fetchAll(statement).first
+    }
+
+    /// The first column of the first row, nil when there is no row or the value is NULL.
+    public func fetchValue<T: SQLDecodable>(_ statement: SQLStatement, as type: T.Type = T.self) async throws -> T? {
+        guard let row = try await fetchOne(statement), let value = row.values.first else { return nil }
+        if case .null = value { return nil }
+        return try row.decode(0, as: type)
+    }
+}
+
+/// The engines, and the few SQL forms in which they differ. Stores ask here instead of writing either form.
+public enum SQLDialect: String, Sendable {
+    case sqlite
+    case postgres
+
+    /// The placeholder of the argument at `position` (1-based).
+    func placeholder(_ position: Int) -> String {
+        switch self {
+        case .sqlite: "?"
+        case .postgres: "$\(position)"
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// A value bound to or read from a statement, in the storage classes both engines share: SQLite's five and the
+/// PostgreSQL types the schema uses (BIGINT, DOUBLE PRECISION, TEXT, BYTEA; booleans are 0/1 integers).
+public enum SQLValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+}
+
+/// A Swift value that can be bound as a statement argument.
+public protocol SQLBindable: Sendable {
+    /// The value as bound.
+    var sqlValue: SQLValue { get }
+}
+
+/// A Swift value that can be read from a result column.
+public protocol SQLDecodable: Sendable {
+    /// The value of `value`, or nil when the column's value does not convert.
+    init?(sqlValue value: SQLValue)
+}
+
+extension Int64: SQLBindable, SQLDecodable {
+    public var sqlValue: SQLValue { .integer(self) }
+    public init?(sqlValue value: SQLValue) {
+        guard case .integer(let integer) = value else { return nil }
+        self = integer
+    }
+}
+
+extension Int: SQLBindable, SQLDecodable {
+    public var sqlValue: SQLValue { .integer(Int64(self)) }
+    public init?(sqlValue value: SQLValue) {
+        guard case .integer(let integer) = value, let exact = Int(exactly: integer) else { return nil }
+        self = exact
+    }
+}
+
+extension Bool: SQLBindable, SQLDecodable {
+    /// Booleans are stored as 0 and 1 on both engines.
+    public var sqlValue: SQLValue { .integer(self ? 1 : 0) }
+    public init?(sqlValue value: SQLValue) {
+        guard case .integer(let integer) = value else { return nil }
+        self = integer != 0
+    }
+}
+
+extension Double: SQLBindable, SQLDecodable {
+    public var sqlValue: SQLValue { .real(self) }
+    public init?(sqlValue value: SQLValue) {
+        switch value {
+        case .real(let real): self = real
+        case .integer(let integer): self = Double(integer)
+        default: return nil
+        }
+    }
+}
+
+extension String: SQLBindable, SQLDecodable {
+    public var sqlValue: SQLValue { .text(self) }
+    public init?(sqlValue value: SQLValue) {
+        guard case .text(let text) = value else { return nil }
+        self = text
+    }
+}
+
+extension Data: SQLBindable, SQLDecodable {
+    public var sqlValue: SQLValue { .blob(Array(self)) }
+    public init?(sqlValue value: SQLValue) {
+        guard case .blob(let bytes) = value else { return nil }
+        self = Data(bytes)
+    }
+}
+
+extension Optional: SQLBindable where Wrapped: SQLBindable {
+    public var sqlValue: SQLValue { self?.sqlValue ?? .null }
+}
+
+extension Optional: SQLDecodable where Wrapped: SQLDecodable {
+    public init?(sqlValue value: SQLValue) {
+        if case .null = value {
+            self = .none
+        } else if let wrapped = Wrapped(sqlValue: value) {
+            self = .some(wrapped)
+        } else {
+            return nil
+        }
+    }
+}
+
+/// One result row: values by column position and name.
+public struct SQLRow: Sendable {
+    /// The column names, in order.
+    public let columns: [String]
+    /// The values, in column order.
+    public let values: [SQLValue]
+
+    /// Creates a row.
+    public init(columns: [String], values: [SQLValue]) {
+        self.columns = columns
+        self.values = values
+    }
+
+    /// The value of column `name` as `T`; throws when the column is missing or holds another type.
+    public func decode<T: SQLDecodable>(_ name: String, as type: T.Type = T.self) throws -> T {
+        guard let index = columns.firstIndex(of: name) else { throw SQLError.missingColumn(name) }
+        return try decode(index, as: type)
+    }
+
+    /// The value at position `index` as `T`.
+    public func decode<T: SQLDecodable>(_ index: Int, as type: T.Type = T.self) throws -> T {
+        guard values.indices.contains(index) else { throw SQLError.missingColumn("#\(index)") }
+        guard let value = T(sqlValue: values[index]) else {
+            throw SQLError.typeMismatch(column: columns[index], expected: "\(T.self)", found: values[index])
+        }
+        return value
+    }
+}
+
+/// Errors of the executor itself (not of the statements it runs).
+public enum SQLError: Error, CustomStringConvertible, Sendable {
+    /// A row has no column of that name.
+    case missingColumn(String)
+    /// A column's value is not of the type asked for.
+    case typeMismatch(column: String, expected: String, found: SQLValue)
+    /// A unique key or other constraint refused the write.
+    case constraintViolation(String)
+    /// The database location could not be understood.
+    case invalidLocation(String)
+    /// The database server does not answer.
+    case unreachable(String)
+    /// A statement was sent after its transaction ended.
+    case transactionEnded
+
+    public var description: String {
+        switch self {
+        case .missingColumn(let name): "no column \(name) in the result"
+        case .typeMismatch(let column, let expected, let found): "column \(column) holds \(found), not \(expected)"
+        case .constraintViolation(let detail): "constraint violated: \(detail)"
+        case .invalidLocation(let detail): detail
+        case .unreachable(let detail): detail
+        case .transactionEnded: "a statement was sent after the end of its transaction"
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// Write generations kept in the database: every write transaction bumps `writes`, and those that can change
+/// findings or VEX suppression bump `findingWrites` too, inside the transaction. Caches of derived answers (the
+/// rebuild plan, fleet figures, finding facts) are valid for the generation they were computed at, so every process
+/// on the database sees a write the moment it commits, whichever process made it.
+public struct Generations: Sendable, Equatable {
+    /// Write transactions committed so far.
+    public var writes: Int
+    /// Committed write transactions that could change findings or VEX suppression.
+    public var findingWrites: Int
+}
+
+/// Reading and bumping the generations.
+public struct GenerationStore: Sendable {
+    let executor: any SQLExecutor
+
+    /// Wraps an executor.
+    public init(executor: any SQLExecutor) {
+        self.executor = executor
+    }
+
+    /// The generations as of now.
+    public func current() async throws -> Generations {
+        try await executor.read { session in try await Self.read(session) }
+    }
+
+    /// The generations as seen by `session`'s transaction.
+    static func read(_ session: any SQLSession) async throws -> Generations {
+        try decode(try await session.fetchAll(Self.select))
+    }
+
+    static func decode(_ rows: [SQLRow]) throws -> Generations {
+        var generations = Generations(writes: 0, findingWrites: 0)
+        for row in rows {
+            let value = try row.decode(1, as: Int.self)
+            switch try row.decode(0, as: String.self) {
+            case "writes": generations.writes = value
+            case "findingWrites": generations.findingWrites = value
+            default: continue
+            }
+        }
+        return generations
+    }
+
+    static let select: SQLStatement = "SELECT name, value FROM generation"
+
+    /// The statement a write transaction runs last: bumping last keeps PostgreSQL's row lock on the counters (which
+    /// orders concurrent writers' commits) as short as possible.
+    static func bump(affectsFindings: Bool) -> SQLStatement {
+        affectsFindings
+            ? "UPDATE generation SET value = value + 1"
+            : "UPDATE generation SET value = value + 1 WHERE name = 'writes'"
+    }
+
+    /// Runs `body` as one write transaction and bumps the generations in it.
+    public func write<T: Sendable>(
+        affectsFindings: Bool = true, _ body: @Sendable (any SQLSession) async throws -> T
+    ) async throws -> T {
+        try await executor.write { session in
+            let result = try await body(session)
+            try await session.execute(Self.bump(affectsFindings: affectsFindings))
+            return result
+        }
+    }
+}
