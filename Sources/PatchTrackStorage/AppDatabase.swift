@@ -75,7 +75,7 @@ public struct AppDatabase: Sendable {
 
     /// The generations as the transaction of `db` sees them.
     static func generations(_ db: Database) throws -> Generations {
-        try GenerationStore.decode(try SQLiteExecutor.fetchAll(GenerationStore.select, in: db))
+        try GenerationStore.read(SQLiteSession(db: db))
     }
 
     /// One write transaction of a use case; it bumps the generations when it changed a row. `affectsFindings: false` declares that it
@@ -89,7 +89,7 @@ public struct AppDatabase: Sendable {
             let result = try updates(db)
             // A transaction that changed no row (a request refused after reading) keeps the generation: caches stay.
             if db.totalChangesCount != changesBefore {
-                try SQLiteExecutor.execute(GenerationStore.bump(affectsFindings: affectsFindings), in: db)
+                try SQLiteSession(db: db).execute(GenerationStore.bump(affectsFindings: affectsFindings))
             }
             return result
         }

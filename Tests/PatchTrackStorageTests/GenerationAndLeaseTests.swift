@@ -16,7 +16,7 @@ struct GenerationAndLeaseTests {
             let start = try await reader.current()
             // when: a write that can change findings, then one that cannot
             try await writer.write { session in
-                try await session.execute("INSERT INTO repository (name, \"createdAt\") VALUES ('docker.io/library/a', '2026-01-01T00:00:00.000Z')")
+                try session.execute("INSERT INTO repository (name, \"createdAt\") VALUES ('docker.io/library/a', '2026-01-01T00:00:00.000Z')")
             }
             let afterFindingWrite = try await reader.current()
             _ = try await TokenStore(executor: executors[0]).create(name: "ci", role: .ingest)
@@ -25,7 +25,7 @@ struct GenerationAndLeaseTests {
             struct Refused: Error {}
             await #expect(throws: Refused.self) {
                 try await writer.write { session in
-                    try await session.execute("INSERT INTO repository (name, \"createdAt\") VALUES ('docker.io/library/b', '2026-01-01T00:00:00.000Z')")
+                    try session.execute("INSERT INTO repository (name, \"createdAt\") VALUES ('docker.io/library/b', '2026-01-01T00:00:00.000Z')")
                     throw Refused()
                 }
             }
@@ -35,7 +35,7 @@ struct GenerationAndLeaseTests {
             #expect(afterTokenWrite == Generations(writes: start.writes + 2, findingWrites: start.findingWrites + 1))
             #expect(afterRollback == afterTokenWrite)
             let names = try await executors[1].read { session in
-                try await session.fetchAll("SELECT name FROM repository ORDER BY name").map { try $0.decode(0, as: String.self) }
+                try session.fetchAll("SELECT name FROM repository ORDER BY name").map { try $0.decode(0, as: String.self) }
             }
             #expect(names == ["docker.io/library/a"])
         }

@@ -26,11 +26,11 @@ struct SchemaParityTests {
         let server = try PostgresLocation(url: try #require(TestEngine.postgresURL))
         try await TestEngine.postgres.withDatabase { executors in
             // given: a second, empty database on the same server
-            let name = try await executors[0].read { session in try await session.fetchValue("SELECT current_database()", as: String.self) }
+            let name = try await executors[0].read { session in try session.fetchValue("SELECT current_database()", as: String.self) }
             let empty = try #require(name) + "_b"
             let admin = PostgresExecutor(server, maximumConnections: 1, logger: TestEngine.logger)
             try await admin.withConnection { session in
-                try await session.execute(SQLStatement(stringLiteral: "CREATE DATABASE \(empty) TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"))
+                try session.execute(SQLStatement(stringLiteral: "CREATE DATABASE \(empty) TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"))
             }
             var location = server
             location.database = empty
@@ -42,7 +42,7 @@ struct SchemaParityTests {
             }
             for replica in replicas { try await replica.close() }
             try await admin.withConnection { session in
-                try await session.execute(SQLStatement(stringLiteral: "DROP DATABASE \(empty) WITH (FORCE)"))
+                try session.execute(SQLStatement(stringLiteral: "DROP DATABASE \(empty) WITH (FORCE)"))
             }
             try await admin.close()
             // then
@@ -61,7 +61,7 @@ struct SchemaParityTests {
         try await sqlite.close()
         try await TestEngine.postgres.withDatabase { executors in
             let database = try #require(
-                try await executors[0].read { session in try await session.fetchValue("SELECT current_database()", as: String.self) })
+                try await executors[0].read { session in try session.fetchValue("SELECT current_database()", as: String.self) })
             // scripts/compare-schemas.py reads both catalogs (PRAGMAs; information_schema and pg_catalog through psql)
             // and exits 1 with the differences.
             let process = Process()

@@ -1,17 +1,21 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import PostgresNIO
 
 /// The PostgreSQL engine: PostgresNIO's pooled `PostgresClient`, for several replicas on one database.
 ///
-/// Dialect notes kept here: placeholders are `$1`…; integers arrive as int2/int4/int8 and are read as 64-bit;
-/// `numeric` results (sums) are read as reals; booleans as 0/1 like SQLite's; text compares bytewise only in a
-/// database created with the C collation (`createdb --locale=C`), which the README asks for.
+/// A transaction leases a connection, then runs its synchronous body on a thread of this executor's own pool (one
+/// thread per connection), which waits for each statement's answer; event-loop threads never wait. Dialect notes
+/// kept here: placeholders are `$1`…; integers arrive as int2/int4/int8 and are read as 64-bit; `numeric` results
+/// (sums) are read as integers or reals; booleans as 0/1 like SQLite's; text compares bytewise only in a database
+/// created with the C collation (`createdb --locale=C`), which the README asks for.
 public final class PostgresExecutor: SQLExecutor {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
+    private let threads: NIOThreadPool
     private let logger: Logger
 
     public var dialect: SQLDialect { .postgres }
@@ -26,42 +30,44 @@ public final class PostgresExecutor: SQLExecutor {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
+        self.threads = NIOThreadPool(numberOfThreads: maximumConnections)
+        threads.start()
         self.runner = Task { await client.run() }
     }
 
-    public func read<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
         // One snapshot for every statement of the read, as a SQLite read transaction sees.
         try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
     }
 
-    public func write<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await transaction("BEGIN", body)
     }
 
-    /// Runs `body` between `begin` and COMMIT on one leased connection, rolling back when it throws; the body's own
-    /// error is what the caller sees (PostgresNIO's `withTransaction` would wrap it).
-    private func transaction<T: Sendable>(
-        _ begin: SQLStatement, _ body: @Sendable (any SQLSession) async throws -> T
-    ) async throws -> T {
-        try await client.withConnection { connection in
-            let session = PostgresSession(connection: connection, logger: logger)
-            try await session.execute(begin)
-            let result: T
-            do {
-                result = try await body(session)
-            } catch {
-                try? await session.execute("ROLLBACK")
-                throw error
-            }
-            try await session.execute("COMMIT")
-            return result
+    /// Runs `body` on one leased connection outside a transaction (migrations manage their own).
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        let logger = self.logger
+        return try await client.withConnection { connection in
+            try await self.threads.runIfActive { try body(PostgresSession(connection: connection, logger: logger)) }
         }
     }
 
-    /// Runs `body` on one connection outside a transaction (migrations take a session-level advisory lock).
-    func withConnection<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            try await body(PostgresSession(connection: connection, logger: logger))
+    /// Runs `body` between `begin` and COMMIT, rolling back when it throws; the body's own error is what the caller
+    /// sees.
+    private func transaction<T: Sendable>(
+        _ begin: SQLStatement, _ body: @escaping @Sendable (any SQLSession) throws -> T
+    ) async throws -> T {
+        try await withConnection { session in
+            try session.execute(begin)
+            let result: T
+            do {
+                result = try body(session)
+            } catch {
+                _ = try? session.execute("ROLLBACK")
+                throw error
+            }
+            try session.execute("COMMIT")
+            return result
         }
     }
 
@@ -69,7 +75,7 @@ public final class PostgresExecutor: SQLExecutor {
     /// for about a minute, so commands and start-up ask first and report an unreachable database at once.
     public func ping(timeout: Duration = .seconds(10)) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { _ = try await self.read { session in try await session.fetchAll("SELECT 1") } }
+            group.addTask { _ = try await self.read { session in try session.fetchAll("SELECT 1") } }
             group.addTask {
                 try await Task.sleep(for: timeout)
                 throw SQLError.unreachable("PostgreSQL did not answer within \(timeout)")
@@ -82,6 +88,7 @@ public final class PostgresExecutor: SQLExecutor {
     public func close() async throws {
         runner.cancel()
         await runner.value
+        try await threads.shutdownGracefully()
     }
 
     private static func tls(_ mode: PostgresLocation.TLSMode) -> PostgresClient.Configuration.TLS {
@@ -98,7 +105,7 @@ public final class PostgresExecutor: SQLExecutor {
     }
 }
 
-/// Statements on one leased connection.
+/// Statements on one leased connection, from a thread of the executor's pool.
 struct PostgresSession: SQLSession {
     let connection: PostgresConnection
     let logger: Logger
@@ -106,12 +113,12 @@ struct PostgresSession: SQLSession {
     var dialect: SQLDialect { .postgres }
 
     @discardableResult
-    func execute(_ statement: SQLStatement) async throws -> Int {
-        return try await run(statement).metadata.rows ?? 0
+    func execute(_ statement: SQLStatement) throws -> Int {
+        try run(statement).metadata.rows ?? 0
     }
 
-    func fetchAll(_ statement: SQLStatement) async throws -> [SQLRow] {
-        let result = try await run(statement)
+    func fetchAll(_ statement: SQLStatement) throws -> [SQLRow] {
+        let result = try run(statement)
         var rows: [SQLRow] = []
         rows.reserveCapacity(result.rows.count)
         var columns: [String]?
@@ -128,15 +135,15 @@ struct PostgresSession: SQLSession {
         return rows
     }
 
-    func serialize(on lock: TransactionLock) async throws {
+    func serialize(on lock: TransactionLock) throws {
         // A transaction-level advisory lock in PatchTrack's key space (high 32 bits "PT"), released at commit.
-        try await execute("SELECT pg_advisory_xact_lock(\(0x5054_0000_0000 | lock.rawValue))")
+        try execute("SELECT pg_advisory_xact_lock(\(0x5054_0000_0000 | lock.rawValue))")
     }
 
-    /// The whole result with its command tag (the async row sequence has no changed-row count).
-    private func run(_ statement: SQLStatement) async throws -> PostgresQueryResult {
+    /// The whole result with its command tag (the changed-row count), waited for on this pool thread.
+    private func run(_ statement: SQLStatement) throws -> PostgresQueryResult {
         let result: EventLoopFuture<PostgresQueryResult> = connection.query(Self.query(statement), logger: logger)
-        return try await result.get()
+        return try result.wait()
     }
 
     static func query(_ statement: SQLStatement) -> PostgresQuery {

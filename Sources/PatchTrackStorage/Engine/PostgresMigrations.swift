@@ -12,42 +12,42 @@ enum PostgresMigrations {
     /// Applies the pending migrations and returns their names.
     static func migrate(_ executor: PostgresExecutor) async throws -> [String] {
         try await executor.withConnection { session in
-            try await session.execute("SELECT pg_advisory_lock(\(lockKey))")
+            try session.execute("SELECT pg_advisory_lock(\(lockKey))")
             do {
-                let applied = try await run(session)
-                try await session.execute("SELECT pg_advisory_unlock(\(lockKey))")
+                let applied = try run(session)
+                try session.execute("SELECT pg_advisory_unlock(\(lockKey))")
                 return applied
             } catch {
-                try? await session.execute("SELECT pg_advisory_unlock(\(lockKey))")
+                _ = try? session.execute("SELECT pg_advisory_unlock(\(lockKey))")
                 throw error
             }
         }
     }
 
     /// The names of the applied migrations, in order.
-    static func applied(_ session: any SQLSession) async throws -> [String] {
-        let exists = try await session.fetchValue(
+    static func applied(_ session: any SQLSession) throws -> [String] {
+        let exists = try session.fetchValue(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'grdb_migrations'",
             as: Int.self) ?? 0
         guard exists > 0 else { return [] }
-        return try await session.fetchAll("SELECT identifier FROM grdb_migrations ORDER BY identifier")
+        return try session.fetchAll("SELECT identifier FROM grdb_migrations ORDER BY identifier")
             .map { try $0.decode(0, as: String.self) }
     }
 
-    private static func run(_ session: any SQLSession) async throws -> [String] {
-        try await session.execute("CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
-        let done = Set(try await applied(session))
+    private static func run(_ session: any SQLSession) throws -> [String] {
+        try session.execute("CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+        let done = Set(try applied(session))
         var appliedNow: [String] = []
         for migration in EmbeddedPostgresMigrations.all where !done.contains(migration.name) {
-            try await session.execute("BEGIN")
+            try session.execute("BEGIN")
             do {
                 for statement in split(migration.sql) {
-                    try await session.execute(SQLStatement(stringLiteral: statement))
+                    try session.execute(SQLStatement(stringLiteral: statement))
                 }
-                try await session.execute("INSERT INTO grdb_migrations (identifier) VALUES (\(migration.name))")
-                try await session.execute("COMMIT")
+                try session.execute("INSERT INTO grdb_migrations (identifier) VALUES (\(migration.name))")
+                try session.execute("COMMIT")
             } catch {
-                try? await session.execute("ROLLBACK")
+                _ = try? session.execute("ROLLBACK")
                 throw MigrationError(name: migration.name, underlying: error)
             }
             appliedNow.append(migration.name)

@@ -1,37 +1,40 @@
 /// The one seam every store talks to: run statements inside a read or a write transaction, on whichever engine the
 /// database location chose. A use case is one `write` call, so a failure leaves nothing behind.
 ///
-/// Bodies must not start another transaction on the same executor (SQLite has one writer: nesting would wait on
-/// itself).
+/// Transaction bodies are synchronous, as GRDB's are: on SQLite they run on GRDB's queue with the connection in hand
+/// (no hop per statement, so the embedded engine keeps its speed); on PostgreSQL they run on a thread of the
+/// executor's own pool, which waits for each statement's round trip (never on an event loop). Stores are therefore
+/// written once, as plain synchronous code, and code still written against GRDB can call them inside its own
+/// transactions. Bodies must not start another transaction on the same executor.
 public protocol SQLExecutor: Sendable {
     /// Which engine runs the statements, for the few rules that differ (see ``SQLDialect``).
     var dialect: SQLDialect { get }
 
     /// Runs `body` in a read-only transaction that sees one consistent snapshot.
-    func read<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T
 
     /// Runs `body` in a write transaction, committed when it returns and rolled back when it throws.
-    func write<T: Sendable>(_ body: @Sendable (any SQLSession) async throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T
 
     /// Closes the engine's connections; later calls fail.
     func close() async throws
 }
 
-/// Statements inside one transaction.
-public protocol SQLSession: Sendable {
+/// Statements inside one transaction, on the thread that runs it.
+public protocol SQLSession {
     /// The engine's dialect.
     var dialect: SQLDialect { get }
 
     /// Runs a statement and returns how many rows it changed.
     @discardableResult
-    func execute(_ statement: SQLStatement) async throws -> Int
+    func execute(_ statement: SQLStatement) throws -> Int
 
     /// Every row the statement returns.
-    func fetchAll(_ statement: SQLStatement) async throws -> [SQLRow]
+    func fetchAll(_ statement: SQLStatement) throws -> [SQLRow]
 
     /// Makes write transactions that take the same `lock` run one after the other (check-then-insert use cases
     /// that no unique key can guard). Held until the transaction ends. SQLite has one writer: nothing to do there.
-    func serialize(on lock: TransactionLock) async throws
+    func serialize(on lock: TransactionLock) throws
 }
 
 /// Names of the use cases that serialize their write transactions (``SQLSession/serialize(on:)``).
@@ -42,13 +45,13 @@ public enum TransactionLock: Int64, Sendable {
 
 extension SQLSession {
     /// The first row the statement returns.
-    public func fetchOne(_ statement: SQLStatement) async throws -> SQLRow? {
-        try await fetchAll(statement).first
+    public func fetchOne(_ statement: SQLStatement) throws -> SQLRow? {
+        try fetchAll(statement).first
     }
 
     /// The first column of the first row, nil when there is no row or the value is NULL.
-    public func fetchValue<T: SQLDecodable>(_ statement: SQLStatement, as type: T.Type = T.self) async throws -> T? {
-        guard let row = try await fetchOne(statement), let value = row.values.first else { return nil }
+    public func fetchValue<T: SQLDecodable>(_ statement: SQLStatement, as type: T.Type = T.self) throws -> T? {
+        guard let row = try fetchOne(statement), let value = row.values.first else { return nil }
         if case .null = value { return nil }
         return try row.decode(0, as: type)
     }

@@ -131,8 +131,6 @@ public enum SQLError: Error, CustomStringConvertible, Sendable {
     case invalidLocation(String)
     /// The database server does not answer.
     case unreachable(String)
-    /// A statement was sent after its transaction ended.
-    case transactionEnded
 
     public var description: String {
         switch self {
@@ -141,7 +139,6 @@ public enum SQLError: Error, CustomStringConvertible, Sendable {
         case .constraintViolation(let detail): "constraint violated: \(detail)"
         case .invalidLocation(let detail): detail
         case .unreachable(let detail): detail
-        case .transactionEnded: "a statement was sent after the end of its transaction"
         }
     }
 }

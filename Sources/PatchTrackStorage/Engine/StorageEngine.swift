@@ -34,7 +34,7 @@ public enum StorageEngine {
         case let sqlite as SQLiteExecutor:
             return try await sqlite.pool.read { db in try Migrations.migrator.appliedIdentifiers(db) }.sorted()
         default:
-            return try await executor.read { session in try await PostgresMigrations.applied(session) }
+            return try await executor.read { session in try PostgresMigrations.applied(session) }
         }
     }
 

@@ -20,12 +20,12 @@ public struct GenerationStore: Sendable {
 
     /// The generations as of now.
     public func current() async throws -> Generations {
-        try await executor.read { session in try await Self.read(session) }
+        try await executor.read { session in try Self.read(session) }
     }
 
     /// The generations as seen by `session`'s transaction.
-    static func read(_ session: any SQLSession) async throws -> Generations {
-        try decode(try await session.fetchAll(Self.select))
+    static func read(_ session: any SQLSession) throws -> Generations {
+        try decode(try session.fetchAll(Self.select))
     }
 
     static func decode(_ rows: [SQLRow]) throws -> Generations {
@@ -53,11 +53,11 @@ public struct GenerationStore: Sendable {
 
     /// Runs `body` as one write transaction and bumps the generations in it.
     public func write<T: Sendable>(
-        affectsFindings: Bool = true, _ body: @Sendable (any SQLSession) async throws -> T
+        affectsFindings: Bool = true, _ body: @escaping @Sendable (any SQLSession) throws -> T
     ) async throws -> T {
         try await executor.write { session in
-            let result = try await body(session)
-            try await session.execute(Self.bump(affectsFindings: affectsFindings))
+            let result = try body(session)
+            try session.execute(Self.bump(affectsFindings: affectsFindings))
             return result
         }
     }

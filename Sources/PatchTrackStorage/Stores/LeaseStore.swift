@@ -21,7 +21,7 @@ public struct LeaseStore: Sendable {
         let expires = Timestamp.format(now.addingTimeInterval(duration))
         return try await executor.write { session in
             // One statement on both engines: the unique key decides between two processes racing for a free lease.
-            let rows = try await session.fetchAll(
+            let rows = try session.fetchAll(
                 """
                 INSERT INTO lease (name, holder, "acquiredAt", "expiresAt") VALUES (\(name), \(holder), \(current), \(expires))
                 ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "expiresAt" = excluded."expiresAt",
@@ -36,7 +36,7 @@ public struct LeaseStore: Sendable {
     /// Gives lease `name` up if `holder` holds it (a job that stops cleanly lets another process start at once).
     public func release(_ name: String, holder: String) async throws {
         try await executor.write { session in
-            try await session.execute("DELETE FROM lease WHERE name = \(name) AND holder = \(holder)")
+            try session.execute("DELETE FROM lease WHERE name = \(name) AND holder = \(holder)")
         }
     }
 
@@ -44,7 +44,7 @@ public struct LeaseStore: Sendable {
     public func holder(of name: String) async throws -> String? {
         let current = Timestamp.format(now())
         return try await executor.read { session in
-            try await session.fetchValue(
+            try session.fetchValue(
                 "SELECT holder FROM lease WHERE name = \(name) AND \"expiresAt\" > \(current)", as: String.self)
         }
     }

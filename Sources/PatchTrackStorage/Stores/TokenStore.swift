@@ -20,7 +20,7 @@ public struct TokenStore: Sendable {
         let (lookupKey, secret) = TokenSecret.generate()
         let createdAt = Timestamp.format(now())
         return try await generations.write(affectsFindings: false) { session in
-            try await Self.insert(session, name: name, role: role, lookupKey: lookupKey, secret: secret, createdAt: createdAt, createdBy: createdBy)
+            try Self.insert(session, name: name, role: role, lookupKey: lookupKey, secret: secret, createdAt: createdAt, createdBy: createdBy)
         }
     }
 
@@ -30,18 +30,18 @@ public struct TokenStore: Sendable {
         let (lookupKey, secret) = TokenSecret.generate()
         let createdAt = Timestamp.format(now())
         return try await generations.write(affectsFindings: false) { session -> NewToken? in
-            try await session.serialize(on: .initialAdminToken)
-            let admins = try await session.fetchValue(
+            try session.serialize(on: .initialAdminToken)
+            let admins = try session.fetchValue(
                 "SELECT count(*) FROM token WHERE role = \(Role.admin.rawValue) AND \"revokedAt\" IS NULL", as: Int.self)
             guard admins == 0 else { return nil }
-            return try await Self.insert(session, name: name, role: .admin, lookupKey: lookupKey, secret: secret, createdAt: createdAt, createdBy: nil)
+            return try Self.insert(session, name: name, role: .admin, lookupKey: lookupKey, secret: secret, createdAt: createdAt, createdBy: nil)
         }
     }
 
     /// Every token, newest first, without secrets.
     public func list() async throws -> [TokenInfo] {
         try await executor.read { session in
-            try await session.fetchAll("SELECT \(Self.columns) FROM token ORDER BY id DESC").map(Self.info)
+            try session.fetchAll("SELECT \(Self.columns) FROM token ORDER BY id DESC").map(Self.info)
         }
     }
 
@@ -49,9 +49,9 @@ public struct TokenStore: Sendable {
     public func revoke(id: Int64) async throws -> TokenInfo {
         let revokedAt = Timestamp.format(now())
         return try await generations.write(affectsFindings: false) { session in
-            try await session.execute(
+            try session.execute(
                 "UPDATE token SET \"revokedAt\" = \(revokedAt) WHERE id = \(id) AND \"revokedAt\" IS NULL")
-            guard let row = try await session.fetchOne("SELECT \(Self.columns) FROM token WHERE id = \(id)") else {
+            guard let row = try session.fetchOne("SELECT \(Self.columns) FROM token WHERE id = \(id)") else {
                 throw StorageError.notFound("token \(id)")
             }
             return try Self.info(row)
@@ -62,7 +62,7 @@ public struct TokenStore: Sendable {
     public func authenticate(secret: String) async throws -> TokenInfo? {
         guard let lookupKey = TokenSecret.lookupKey(of: secret) else { return nil }
         let row = try await executor.read { session in
-            try await session.fetchOne(
+            try session.fetchOne(
                 "SELECT \(Self.columns), \"secretHash\" FROM token WHERE \"lookupKey\" = \(lookupKey)")
         }
         guard let row, let info = try? Self.info(row), info.revokedAt == nil,
@@ -78,8 +78,8 @@ public struct TokenStore: Sendable {
     private static func insert(
         _ session: any SQLSession, name: String, role: Role, lookupKey: String, secret: String, createdAt: String,
         createdBy: Int64?
-    ) async throws -> NewToken {
-        let row = try await session.fetchOne(
+    ) throws -> NewToken {
+        let row = try session.fetchOne(
             """
             INSERT INTO token (name, role, "lookupKey", "secretHash", "createdAt", "createdBy")
             VALUES (\(name), \(role.rawValue), \(lookupKey), \(TokenSecret.hash(secret)), \(createdAt), \(createdBy))
