@@ -295,8 +295,14 @@ def yes(flag):
 
 
 def render(schema, excluded):
+    """The schema as lines, identifiers in lower case: both engines fold unquoted identifiers (SQLite compares them
+    case-insensitively, PostgreSQL folds them to lower case), so `imageId` in a query names the same column in both."""
+    return [line.lower() for line in render_cased(schema, excluded)]
+
+
+def render_cased(schema, excluded):
     lines = []
-    for name in sorted(schema["tables"]):
+    for name in sorted(schema["tables"], key=str.lower):
         if name in excluded:
             continue
         t = schema["tables"][name]
@@ -305,8 +311,8 @@ def render(schema, excluded):
             lines.append(f"  column {c['name']}: {c['type']}, not null {yes(c['notnull'])}, "
                          f"default {yes(c['default'])}, generated key {yes(c['auto'])}")
         lines.append(f"  primary key ({', '.join(t['pk'])})")
-        for fk in sorted(f"  foreign key ({', '.join(fk['columns'])}) -> {fk['table']}({', '.join(fk['refcolumns'])})"
-                         f" on delete {fk['on_delete']}, on update {fk['on_update']}" for fk in t["foreign_keys"]):
+        for fk in sorted((f"  foreign key ({', '.join(fk['columns'])}) -> {fk['table']}({', '.join(fk['refcolumns'])})"
+                         f" on delete {fk['on_delete']}, on update {fk['on_update']}" for fk in t["foreign_keys"]), key=str.lower):
             lines.append(fk)
         unique, plain = [], []
         for ix in t["indexes"]:
@@ -317,7 +323,7 @@ def render(schema, excluded):
                 unique.append(f"  unique index {ix['name']} ({cols}), partial {yes(ix['partial'])}")
             else:
                 plain.append(f"  index {ix['name']} ({cols}), partial {yes(ix['partial'])}")
-        lines += sorted(unique) + sorted(plain)
+        lines += sorted(unique, key=str.lower) + sorted(plain, key=str.lower)
         lines.append(f"  check constraints: {t['checks']}")
     for name in sorted(schema["views"]):
         lines.append(f"view {name} ({', '.join(schema['views'][name])})")

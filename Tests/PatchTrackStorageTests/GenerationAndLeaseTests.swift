@@ -16,7 +16,7 @@ struct GenerationAndLeaseTests {
             let start = try await reader.current()
             // when: a write that can change findings, then one that cannot
             try await writer.write { session in
-                try session.execute("INSERT INTO repository (name, \"createdAt\") VALUES ('docker.io/library/a', '2026-01-01T00:00:00.000Z')")
+                try session.execute("INSERT INTO repository (name, createdAt) VALUES ('docker.io/library/a', '2026-01-01T00:00:00.000Z')")
             }
             let afterFindingWrite = try await reader.current()
             _ = try await TokenStore(executor: executors[0]).create(name: "ci", role: .ingest)
@@ -25,7 +25,7 @@ struct GenerationAndLeaseTests {
             struct Refused: Error {}
             await #expect(throws: Refused.self) {
                 try await writer.write { session in
-                    try session.execute("INSERT INTO repository (name, \"createdAt\") VALUES ('docker.io/library/b', '2026-01-01T00:00:00.000Z')")
+                    try session.execute("INSERT INTO repository (name, createdAt) VALUES ('docker.io/library/b', '2026-01-01T00:00:00.000Z')")
                     throw Refused()
                 }
             }

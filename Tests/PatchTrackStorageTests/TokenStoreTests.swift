@@ -15,7 +15,7 @@ struct TokenStoreTests {
             // when / then
             #expect(token.secret.hasPrefix("pt_"))
             let stored = try await executors[0].read { session in
-                try session.fetchAll("SELECT \"secretHash\", \"lookupKey\" FROM token")
+                try session.fetchAll("SELECT secretHash, lookupKey FROM token")
             }
             #expect(stored.count == 1)
             #expect(try stored[0].decode("secretHash", as: Data.self).count == 32)

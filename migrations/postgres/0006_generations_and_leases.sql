@@ -10,8 +10,8 @@ INSERT INTO generation (name, value) VALUES ('writes', 0), ('findingWrites', 0);
 CREATE TABLE lease (
     name TEXT NOT NULL PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100),
     holder TEXT NOT NULL CHECK (length(holder) BETWEEN 1 AND 200),
-    "acquiredAt" TEXT NOT NULL,
-    "expiresAt" TEXT NOT NULL
+    acquiredAt TEXT NOT NULL,
+    expiresAt TEXT NOT NULL
 );
 
-DELETE FROM "rebuildPolicy" WHERE "updatedAt" IS NULL;
+DELETE FROM rebuildPolicy WHERE updatedAt IS NULL;

@@ -104,9 +104,18 @@ public struct SQLRow: Sendable {
     }
 
     /// The value of column `name` as `T`; throws when the column is missing or holds another type.
+    /// Names match case-insensitively, as unquoted SQL identifiers do: PostgreSQL reports `createdAt` as
+    /// `createdat`.
     public func decode<T: SQLDecodable>(_ name: String, as type: T.Type = T.self) throws -> T {
-        guard let index = columns.firstIndex(of: name) else { throw SQLError.missingColumn(name) }
+        guard let index = index(of: name) else { throw SQLError.missingColumn(name) }
         return try decode(index, as: type)
+    }
+
+    /// The position of column `name`, compared like an unquoted identifier.
+    func index(of name: String) -> Int? {
+        if let exact = columns.firstIndex(of: name) { return exact }
+        let folded = name.lowercased()
+        return columns.firstIndex { $0.lowercased() == folded }
     }
 
     /// The value at position `index` as `T`.

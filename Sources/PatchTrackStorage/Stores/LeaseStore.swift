@@ -23,10 +23,10 @@ public struct LeaseStore: Sendable {
             // One statement on both engines: the unique key decides between two processes racing for a free lease.
             let rows = try session.fetchAll(
                 """
-                INSERT INTO lease (name, holder, "acquiredAt", "expiresAt") VALUES (\(name), \(holder), \(current), \(expires))
-                ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "expiresAt" = excluded."expiresAt",
-                    "acquiredAt" = CASE WHEN lease.holder = excluded.holder THEN lease."acquiredAt" ELSE excluded."acquiredAt" END
-                WHERE lease.holder = excluded.holder OR lease."expiresAt" <= \(current)
+                INSERT INTO lease (name, holder, acquiredAt, expiresAt) VALUES (\(name), \(holder), \(current), \(expires))
+                ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expiresAt = excluded.expiresAt,
+                    acquiredAt = CASE WHEN lease.holder = excluded.holder THEN lease.acquiredAt ELSE excluded.acquiredAt END
+                WHERE lease.holder = excluded.holder OR lease.expiresAt <= \(current)
                 RETURNING holder
                 """)
             return rows.count == 1
@@ -45,7 +45,7 @@ public struct LeaseStore: Sendable {
         let current = Timestamp.format(now())
         return try await executor.read { session in
             try session.fetchValue(
-                "SELECT holder FROM lease WHERE name = \(name) AND \"expiresAt\" > \(current)", as: String.self)
+                "SELECT holder FROM lease WHERE name = \(name) AND expiresAt > \(current)", as: String.self)
         }
     }
 }

@@ -32,7 +32,7 @@ public struct TokenStore: Sendable {
         return try await generations.write(affectsFindings: false) { session -> NewToken? in
             try session.serialize(on: .initialAdminToken)
             let admins = try session.fetchValue(
-                "SELECT count(*) FROM token WHERE role = \(Role.admin.rawValue) AND \"revokedAt\" IS NULL", as: Int.self)
+                "SELECT count(*) FROM token WHERE role = \(Role.admin.rawValue) AND revokedAt IS NULL", as: Int.self)
             guard admins == 0 else { return nil }
             return try Self.insert(session, name: name, role: .admin, lookupKey: lookupKey, secret: secret, createdAt: createdAt, createdBy: nil)
         }
@@ -50,7 +50,7 @@ public struct TokenStore: Sendable {
         let revokedAt = Timestamp.format(now())
         return try await generations.write(affectsFindings: false) { session in
             try session.execute(
-                "UPDATE token SET \"revokedAt\" = \(revokedAt) WHERE id = \(id) AND \"revokedAt\" IS NULL")
+                "UPDATE token SET revokedAt = \(revokedAt) WHERE id = \(id) AND revokedAt IS NULL")
             guard let row = try session.fetchOne("SELECT \(Self.columns) FROM token WHERE id = \(id)") else {
                 throw StorageError.notFound("token \(id)")
             }
@@ -63,7 +63,7 @@ public struct TokenStore: Sendable {
         guard let lookupKey = TokenSecret.lookupKey(of: secret) else { return nil }
         let row = try await executor.read { session in
             try session.fetchOne(
-                "SELECT \(Self.columns), \"secretHash\" FROM token WHERE \"lookupKey\" = \(lookupKey)")
+                "SELECT \(Self.columns), secretHash FROM token WHERE lookupKey = \(lookupKey)")
         }
         guard let row, let info = try? Self.info(row), info.revokedAt == nil,
             TokenSecret.constantTimeEquals(try row.decode("secretHash", as: Data.self), TokenSecret.hash(secret))
@@ -73,7 +73,7 @@ public struct TokenStore: Sendable {
 
     // MARK: - Statements
 
-    private static let columns: SQLStatement = "id, name, role, \"createdAt\", \"revokedAt\""
+    private static let columns: SQLStatement = "id, name, role, createdAt, revokedAt"
 
     private static func insert(
         _ session: any SQLSession, name: String, role: Role, lookupKey: String, secret: String, createdAt: String,
@@ -81,7 +81,7 @@ public struct TokenStore: Sendable {
     ) throws -> NewToken {
         let row = try session.fetchOne(
             """
-            INSERT INTO token (name, role, "lookupKey", "secretHash", "createdAt", "createdBy")
+            INSERT INTO token (name, role, lookupKey, secretHash, createdAt, createdBy)
             VALUES (\(name), \(role.rawValue), \(lookupKey), \(TokenSecret.hash(secret)), \(createdAt), \(createdBy))
             RETURNING \(columns)
             """)
