@@ -284,34 +284,4 @@ extension AppDatabase {
             return try Self.storedImages(db, ids: [imageId])[0]
         }
     }
-
-    /// Follows the lineage from `digest` as planning does (the base tag's current digest when known, else the base
-    /// digest) and throws `PlanningError.lineageCycle` when it comes back to an image already on the walk.
-    static func checkLineage(_ db: Database, from digest: String) throws {
-        let baseStatement = try db.cachedStatement(sql: "SELECT baseReference, baseDigest FROM image WHERE digest = ?")
-        let headStatement = try db.cachedStatement(
-            sql: """
-                SELECT i.digest FROM tag t JOIN repository r ON r.id = t.repositoryId JOIN image i ON i.id = t.imageId
-                WHERE r.name = ? AND t.name = ?
-                """)
-        var walk: [String] = []
-        var current: String? = digest
-        while let node = current, walk.count < 100_000 {
-            if let index = walk.firstIndex(of: node) {
-                let loop = Array(walk[index...]).compactMap { try? Digest(parsing: $0) }
-                let smallest = loop.indices.min { loop[$0] < loop[$1] } ?? 0
-                throw PlanningError.lineageCycle(Array(loop[smallest...] + loop[..<smallest]))
-            }
-            walk.append(node)
-            guard let row = try Row.fetchOne(baseStatement, arguments: [node]) else { return }
-            let reference = (row["baseReference"] as String?).flatMap { try? ImageReference(parsing: $0) }
-            var next: String? = row["baseDigest"]
-            if let reference, let tag = reference.tag,
-                let head = try String.fetchOne(headStatement, arguments: [reference.repository.value, tag])
-            {
-                next = head
-            }
-            current = next
-        }
-    }
 }

@@ -23,20 +23,20 @@ struct EnvironmentsController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let environments = try await database.environments()
+        let environments = try await database.environments.list()
         return try JSONResponse.make(PageResponse(items: environments.map(EnvironmentResponse.init), nextCursor: nil))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try Self.name(request, context)
-        guard let environment = try await database.environment(name: name) else { throw Self.notFound(name) }
+        guard let environment = try await database.environments.environment(name: name) else { throw Self.notFound(name) }
         return try JSONResponse.make(EnvironmentResponse(environment))
     }
 
     @Sendable func put(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try Self.name(request, context)
         let settings = try await request.decodeJSON(EnvironmentRequest.self, limits: limits).settings()
-        let (environment, created) = try await database.putEnvironment(name: name, settings)
+        let (environment, created) = try await database.environments.put(name: name, settings)
         return try JSONResponse.make(EnvironmentResponse(environment), status: created ? .created : .ok)
     }
 

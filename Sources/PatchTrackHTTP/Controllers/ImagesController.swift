@@ -17,7 +17,7 @@ struct ImagesController {
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         let registration = try await request.decodeJSON(RegisterImageRequest.self, limits: limits).registration()
-        let (image, created) = try await database.registerImage(registration)
+        let (image, created) = try await database.registry.registerImage(registration)
         return try JSONResponse.make(
             ImageResponse(image), status: created ? .created : .ok, headers: [.location: "/v1/images/\(image.digest)"])
     }
@@ -34,7 +34,7 @@ struct ImagesController {
             }
         }
         let tag = query["tag"].flatMap { $0.isEmpty ? nil : String($0) }
-        let result = try await database.images(repository: repository, tag: tag, after: try page.integerCursor(), limit: page.limit)
+        let result = try await database.registry.images(repository: repository, tag: tag, after: try page.integerCursor(), limit: page.limit)
         let next = PageRequest.encode(result.nextCursor.map(String.init))
         return try JSONResponse.make(
             ImageListResponse(items: result.items.map(ImageResponse.init), nextCursor: next),
@@ -46,7 +46,7 @@ struct ImagesController {
         guard let digest = try? Digest(parsing: text) else {
             throw ProblemDetails.badParameter("digest", "must be 'sha256:' followed by 64 lowercase hex digits")
         }
-        guard let image = try await database.image(digest: digest.value) else {
+        guard let image = try await database.registry.image(digest: digest.value) else {
             throw ProblemDetails.notFound("image \(digest) is not tracked")
         }
         return try JSONResponse.make(ImageResponse(image))

@@ -45,7 +45,7 @@ struct RebuildsController {
 
     @Sendable func explain(_ request: Request, context: AppRequestContext) async throws -> Response {
         let digest = try Self.digest(request, context)
-        guard let image = try await database.image(digest: digest.value) else {
+        guard let image = try await database.registry.image(digest: digest.value) else {
             throw ProblemDetails.notFound("image \(digest) is not tracked")
         }
         let (plan, _) = try await currentPlan(generation: database.writeGeneration())

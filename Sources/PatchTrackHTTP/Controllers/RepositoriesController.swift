@@ -16,7 +16,7 @@ struct RepositoriesController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let page = try PageRequest(request)
-        let result = try await database.repositories(after: page.cursor, limit: page.limit)
+        let result = try await database.registry.repositories(after: page.cursor, limit: page.limit)
         let next = PageRequest.encode(result.nextCursor)
         return try JSONResponse.make(
             RepositoryListResponse(items: result.items.map { RepositoryResponse($0, withHistory: false) }, nextCursor: next),
@@ -31,7 +31,7 @@ struct RepositoriesController {
         } catch {
             throw ProblemDetails.notFound("repository \(text) is not tracked (\(error.reason))")
         }
-        guard let repository = try await database.repository(name: name.value) else {
+        guard let repository = try await database.registry.repository(name: name.value) else {
             throw ProblemDetails.notFound("repository \(name) is not tracked")
         }
         return try JSONResponse.make(RepositoryResponse(repository, withHistory: true))

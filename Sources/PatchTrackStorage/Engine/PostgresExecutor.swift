@@ -148,16 +148,26 @@ struct PostgresSession: SQLSession {
 
     static func query(_ statement: SQLStatement) -> PostgresQuery {
         var bindings = PostgresBindings(capacity: statement.arguments.count)
-        for argument in statement.arguments {
+        for argument in statement.boundArguments {
             switch argument {
             case .null: bindings.appendNull()
+            case .typedNull(let type): bindings.append(PostgresData(type: Self.dataType(type), value: nil))
             case .integer(let integer): bindings.append(integer)
             case .real(let real): bindings.append(real)
             case .text(let text): bindings.append(text)
             case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
             }
         }
-        return PostgresQuery(unsafeSQL: statement.sql(placeholder: SQLDialect.postgres.placeholder), binds: bindings)
+        return PostgresQuery(unsafeSQL: statement.sql(.postgres), binds: bindings)
+    }
+
+    private static func dataType(_ type: SQLType) -> PostgresDataType {
+        switch type {
+        case .integer: .int8
+        case .real: .float8
+        case .text: .text
+        case .blob: .bytea
+        }
     }
 
     static func value(_ cell: PostgresCell) throws -> SQLValue {

@@ -51,8 +51,7 @@ extension SQLSession {
 
     /// The first column of the first row, nil when there is no row or the value is NULL.
     public func fetchValue<T: SQLDecodable>(_ statement: SQLStatement, as type: T.Type = T.self) throws -> T? {
-        guard let row = try fetchOne(statement), let value = row.values.first else { return nil }
-        if case .null = value { return nil }
+        guard let row = try fetchOne(statement), let value = row.values.first, !value.isNull else { return nil }
         return try row.decode(0, as: type)
     }
 }
@@ -62,11 +61,23 @@ public enum SQLDialect: String, Sendable {
     case sqlite
     case postgres
 
-    /// The placeholder of the argument at `position` (1-based).
-    func placeholder(_ position: Int) -> String {
+    /// How argument `position` (1-based) of the given form is written.
+    func render(_ form: SQLStatement.Form, position: Int) -> String {
+        switch (self, form) {
+        case (.sqlite, .value): "?"
+        case (.sqlite, .integerSet), (.sqlite, .textSet): "(SELECT value FROM json_each(?))"
+        case (.postgres, .value): "$\(position)"
+        case (.postgres, .integerSet): "(SELECT CAST(jsonb_array_elements_text(CAST($\(position) AS jsonb)) AS BIGINT))"
+        case (.postgres, .textSet): "(SELECT jsonb_array_elements_text(CAST($\(position) AS jsonb)))"
+        case (_, .rowLock): rowLock
+        }
+    }
+
+    /// The clause that locks the rows a SELECT read until the end of the transaction.
+    var rowLock: String {
         switch self {
-        case .sqlite: "?"
-        case .postgres: "$\(position)"
+        case .sqlite: ""
+        case .postgres: " FOR UPDATE"
         }
     }
 }

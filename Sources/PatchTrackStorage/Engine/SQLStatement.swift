@@ -1,30 +1,76 @@
+import Foundation
+
 /// A statement with its arguments, written once for both engines. Interpolated values are always bound arguments,
 /// never text; each engine renders the placeholders its own way (`?` for SQLite, `$1`… for PostgreSQL).
 ///
-/// Portable SQL only: double-quoted identifiers (`"createdAt"`: PostgreSQL folds unquoted names to lower case),
-/// `ON CONFLICT … DO UPDATE`, `RETURNING`, CTEs, 0/1 booleans. What differs between engines is not written here but
-/// asked of the executor's dialect.
+/// Portable SQL only: unquoted identifiers (both engines fold them alike), `ON CONFLICT … DO UPDATE`, `RETURNING`,
+/// CTEs, 0/1 booleans. What differs between engines is not written here but rendered by ``SQLDialect``: the
+/// placeholders and the sets of values a statement filters by (`\(set: ids)`).
 public struct SQLStatement: Sendable, ExpressibleByStringInterpolation {
+    /// How an argument appears in the text.
+    enum Form: Sendable {
+        /// A single value.
+        case value
+        /// A JSON array of integers read as a one-column set (`x IN \(set: ids)`).
+        case integerSet
+        /// A JSON array of strings read as a one-column set.
+        case textSet
+        /// No argument: the clause that locks the rows a SELECT read until the transaction ends (`FOR UPDATE` on
+        /// PostgreSQL; nothing on SQLite, whose single writer already excludes the others).
+        case rowLock
+    }
+
+    /// Locks the rows the SELECT it ends reads: `SELECT … WHERE … \(SQLStatement.forUpdate)`.
+    public static var forUpdate: SQLStatement {
+        var interpolation = StringInterpolation(literalCapacity: 0, interpolationCount: 1)
+        interpolation.append(.null, .rowLock)
+        return SQLStatement(stringInterpolation: interpolation)
+    }
+
+    /// The arguments that are bound (all but the clauses that take none), in placeholder order.
+    var boundArguments: [SQLValue] {
+        zip(arguments, forms).compactMap { argument, form in
+            if case .rowLock = form { return nil }
+            return argument
+        }
+    }
+
     /// The text between arguments; `texts.count == arguments.count + 1`.
-    public private(set) var texts: [String]
+    private(set) var texts: [String]
     /// The bound arguments, in order.
     public private(set) var arguments: [SQLValue]
+    /// How each argument appears.
+    private(set) var forms: [Form]
 
     public init(stringLiteral value: String) {
         texts = [value]
         arguments = []
+        forms = []
     }
 
     public init(stringInterpolation: StringInterpolation) {
         texts = stringInterpolation.texts
         arguments = stringInterpolation.arguments
+        forms = stringInterpolation.forms
     }
 
-    /// The SQL with each argument replaced by `placeholder(position)` (1-based).
-    public func sql(placeholder: (Int) -> String) -> String {
+    /// Whether the statement changes data (INSERT, UPDATE, DELETE, possibly with RETURNING, or a CTE ending in one).
+    var isWrite: Bool {
+        let text = texts.joined(separator: " ").uppercased()
+        return ["INSERT ", "UPDATE ", "DELETE "].contains { text.contains($0) }
+    }
+
+    /// The SQL text for `dialect`.
+    func sql(_ dialect: SQLDialect) -> String {
         var sql = texts[0]
+        var position = 0
         for index in arguments.indices {
-            sql += placeholder(index + 1)
+            if case .rowLock = forms[index] {
+                sql += dialect.rowLock
+            } else {
+                position += 1
+                sql += dialect.render(forms[index], position: position)
+            }
             sql += texts[index + 1]
         }
         return sql
@@ -33,6 +79,7 @@ public struct SQLStatement: Sendable, ExpressibleByStringInterpolation {
     public struct StringInterpolation: StringInterpolationProtocol, Sendable {
         var texts: [String] = [""]
         var arguments: [SQLValue] = []
+        var forms: [Form] = []
 
         public init(literalCapacity: Int, interpolationCount: Int) {
             arguments.reserveCapacity(interpolationCount)
@@ -44,17 +91,34 @@ public struct SQLStatement: Sendable, ExpressibleByStringInterpolation {
 
         /// Binds `value` as an argument.
         public mutating func appendInterpolation(_ value: some SQLBindable) {
-            arguments.append(value.sqlValue)
-            texts.append("")
+            append(value.sqlValue, .value)
+        }
+
+        /// Binds `values` as a one-column set, for `column IN \(set: values)`.
+        public mutating func appendInterpolation(set values: [Int64]) {
+            append(.text("[" + values.map(String.init).joined(separator: ",") + "]"), .integerSet)
+        }
+
+        /// Binds `values` as a one-column set of strings.
+        public mutating func appendInterpolation(set values: [String]) {
+            let json = (try? JSONEncoder().encode(values)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+            append(.text(json), .textSet)
         }
 
         /// Embeds another statement (a fragment), keeping its arguments bound.
         public mutating func appendInterpolation(_ fragment: SQLStatement) {
             texts[texts.count - 1] += fragment.texts[0]
-            for (argument, text) in zip(fragment.arguments, fragment.texts.dropFirst()) {
-                arguments.append(argument)
-                texts.append(text)
+            for index in fragment.arguments.indices {
+                arguments.append(fragment.arguments[index])
+                forms.append(fragment.forms[index])
+                texts.append(fragment.texts[index + 1])
             }
+        }
+
+        fileprivate mutating func append(_ value: SQLValue, _ form: Form) {
+            arguments.append(value)
+            forms.append(form)
+            texts.append("")
         }
     }
 }

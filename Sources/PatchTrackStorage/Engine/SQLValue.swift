@@ -4,16 +4,26 @@ import Foundation
 /// PostgreSQL types the schema uses (BIGINT, DOUBLE PRECISION, TEXT, BYTEA; booleans are 0/1 integers).
 public enum SQLValue: Sendable, Hashable {
     case null
+    /// NULL bound from an optional of a known type: PostgreSQL needs the type where nothing else in the statement
+    /// tells it (`$1 IS NULL`); SQLite ignores it.
+    case typedNull(SQLType)
     case integer(Int64)
     case real(Double)
     case text(String)
     case blob([UInt8])
 }
 
+/// The storage classes of bound values.
+public enum SQLType: Sendable, Hashable {
+    case integer, real, text, blob
+}
+
 /// A Swift value that can be bound as a statement argument.
 public protocol SQLBindable: Sendable {
     /// The value as bound.
     var sqlValue: SQLValue { get }
+    /// The storage class of its values (the type of its NULL when optional).
+    static var sqlType: SQLType { get }
 }
 
 /// A Swift value that can be read from a result column.
@@ -23,6 +33,7 @@ public protocol SQLDecodable: Sendable {
 }
 
 extension Int64: SQLBindable, SQLDecodable {
+    public static var sqlType: SQLType { .integer }
     public var sqlValue: SQLValue { .integer(self) }
     public init?(sqlValue value: SQLValue) {
         guard case .integer(let integer) = value else { return nil }
@@ -31,6 +42,7 @@ extension Int64: SQLBindable, SQLDecodable {
 }
 
 extension Int: SQLBindable, SQLDecodable {
+    public static var sqlType: SQLType { .integer }
     public var sqlValue: SQLValue { .integer(Int64(self)) }
     public init?(sqlValue value: SQLValue) {
         guard case .integer(let integer) = value, let exact = Int(exactly: integer) else { return nil }
@@ -39,6 +51,7 @@ extension Int: SQLBindable, SQLDecodable {
 }
 
 extension Bool: SQLBindable, SQLDecodable {
+    public static var sqlType: SQLType { .integer }
     /// Booleans are stored as 0 and 1 on both engines.
     public var sqlValue: SQLValue { .integer(self ? 1 : 0) }
     public init?(sqlValue value: SQLValue) {
@@ -48,6 +61,7 @@ extension Bool: SQLBindable, SQLDecodable {
 }
 
 extension Double: SQLBindable, SQLDecodable {
+    public static var sqlType: SQLType { .real }
     public var sqlValue: SQLValue { .real(self) }
     public init?(sqlValue value: SQLValue) {
         switch value {
@@ -59,6 +73,7 @@ extension Double: SQLBindable, SQLDecodable {
 }
 
 extension String: SQLBindable, SQLDecodable {
+    public static var sqlType: SQLType { .text }
     public var sqlValue: SQLValue { .text(self) }
     public init?(sqlValue value: SQLValue) {
         guard case .text(let text) = value else { return nil }
@@ -67,6 +82,7 @@ extension String: SQLBindable, SQLDecodable {
 }
 
 extension Data: SQLBindable, SQLDecodable {
+    public static var sqlType: SQLType { .blob }
     public var sqlValue: SQLValue { .blob(Array(self)) }
     public init?(sqlValue value: SQLValue) {
         guard case .blob(let bytes) = value else { return nil }
@@ -75,17 +91,28 @@ extension Data: SQLBindable, SQLDecodable {
 }
 
 extension Optional: SQLBindable where Wrapped: SQLBindable {
-    public var sqlValue: SQLValue { self?.sqlValue ?? .null }
+    public var sqlValue: SQLValue { self?.sqlValue ?? .typedNull(Wrapped.sqlType) }
+    public static var sqlType: SQLType { Wrapped.sqlType }
 }
 
 extension Optional: SQLDecodable where Wrapped: SQLDecodable {
     public init?(sqlValue value: SQLValue) {
-        if case .null = value {
+        if value.isNull {
             self = .none
         } else if let wrapped = Wrapped(sqlValue: value) {
             self = .some(wrapped)
         } else {
             return nil
+        }
+    }
+}
+
+extension SQLValue {
+    /// Whether the value is NULL, typed or not.
+    public var isNull: Bool {
+        switch self {
+        case .null, .typedNull: true
+        default: false
         }
     }
 }

@@ -63,8 +63,8 @@ struct SQLiteSession: SQLSession {
 
     /// The cached prepared statement, with its arguments bound.
     private func prepare(_ statement: SQLStatement) throws -> Statement {
-        let prepared = try db.cachedStatement(sql: statement.sql(placeholder: SQLDialect.sqlite.placeholder))
-        try prepared.setArguments(StatementArguments(statement.arguments.map(\.databaseValue)))
+        let prepared = try db.cachedStatement(sql: statement.sql(.sqlite))
+        try prepared.setArguments(StatementArguments(statement.boundArguments.map(\.databaseValue)))
         return prepared
     }
 }
@@ -82,7 +82,7 @@ extension SQLValue {
 
     var databaseValue: DatabaseValue {
         switch self {
-        case .null: .null
+        case .null, .typedNull: .null
         case .integer(let integer): integer.databaseValue
         case .real(let real): real.databaseValue
         case .text(let text): text.databaseValue

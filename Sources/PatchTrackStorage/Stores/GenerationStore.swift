@@ -51,14 +51,47 @@ public struct GenerationStore: Sendable {
             : "UPDATE generation SET value = value + 1 WHERE name = 'writes'"
     }
 
-    /// Runs `body` as one write transaction and bumps the generations in it.
+    /// Runs `body` as one write transaction and, when it changed a row, bumps the generations in it (a request
+    /// refused after reading keeps every cache).
     public func write<T: Sendable>(
         affectsFindings: Bool = true, _ body: @escaping @Sendable (any SQLSession) throws -> T
     ) async throws -> T {
         try await executor.write { session in
-            let result = try body(session)
-            try session.execute(Self.bump(affectsFindings: affectsFindings))
+            let counting = CountingSession(base: session)
+            let result = try body(counting)
+            if counting.changes > 0 {
+                try session.execute(Self.bump(affectsFindings: affectsFindings))
+            }
             return result
         }
+    }
+}
+
+/// A session that counts the rows its statements changed (`RETURNING` inserts count as changes too).
+private final class CountingSession: SQLSession {
+    let base: any SQLSession
+    private(set) var changes = 0
+
+    init(base: any SQLSession) {
+        self.base = base
+    }
+
+    var dialect: SQLDialect { base.dialect }
+
+    func execute(_ statement: SQLStatement) throws -> Int {
+        let changed = try base.execute(statement)
+        changes += changed
+        return changed
+    }
+
+    func fetchAll(_ statement: SQLStatement) throws -> [SQLRow] {
+        let rows = try base.fetchAll(statement)
+        // Only data-changing statements return rows through RETURNING here; plain reads leave the count alone.
+        if statement.isWrite { changes += rows.count }
+        return rows
+    }
+
+    func serialize(on lock: TransactionLock) throws {
+        try base.serialize(on: lock)
     }
 }
