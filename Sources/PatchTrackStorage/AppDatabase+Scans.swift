@@ -280,8 +280,6 @@ extension AppDatabase {
     }
 
     static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        try StoredJSON.text(value)
     }
 }

@@ -19,6 +19,17 @@ extension AppDatabase {
         try EnvironmentStore.environmentID(SQLiteSession(db: db), name: name)
     }
 
+    /// The rebuild policy.
+    public var policies: PolicyStore { PolicyStore(executor: executor, now: now) }
+
+    static func loadPolicy(_ db: Database) throws -> StoredPolicy {
+        try PolicyStore.loadPolicy(SQLiteSession(db: db))
+    }
+
+    static func loadDefaults(_ db: Database) throws -> StoredPolicyDefaults {
+        try PolicyStore.loadDefaults(SQLiteSession(db: db))
+    }
+
     static func upsertImage(_ db: Database, _ registration: ImageRegistration, now: String) throws -> (id: Int64, isNew: Bool) {
         try RegistryStore.upsertImage(SQLiteSession(db: db), registration, now: now)
     }

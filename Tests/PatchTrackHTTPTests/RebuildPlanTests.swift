@@ -184,7 +184,7 @@ struct RebuildPlanTests {
             #expect(repositories.first?["max_age_days"] == nil)
             #expect((policy.json["sla_days"] as? [String: Int]) == ["critical": 2, "high": 7, "medium": 30, "low": 90])
 
-            let changes = try await environment.database.policyChanges()
+            let changes = try await environment.database.policies.changes()
             #expect(changes.map(\.repository) == [nil, Self.app])
             #expect(changes.allSatisfy { $0.tokenName == "admin" })
             #expect(changes[0].oldValue?.contains(#""trusted_base_repositories":[]"#) == true)

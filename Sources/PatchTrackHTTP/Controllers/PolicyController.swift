@@ -20,12 +20,12 @@ struct PolicyController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(PolicyResponse(policy: try await database.policy()))
+        try JSONResponse.make(PolicyResponse(policy: try await database.policies.policy()))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         let change = try await request.decodeJSON(PolicyUpdateRequest.self, limits: limits).change()
-        let policy = try await database.updatePolicyDefaults(by: try context.requireToken(), change)
+        let policy = try await database.policies.updateDefaults(by: try context.requireToken(), change)
         return try JSONResponse.make(PolicyResponse(policy: policy))
     }
 
@@ -35,7 +35,7 @@ struct PolicyController {
         func object(_ text: String?) -> Any {
             text.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8), options: [.fragmentsAllowed]) } ?? NSNull()
         }
-        let items: [[String: Any]] = try await database.policyChanges().map { change in
+        let items: [[String: Any]] = try await database.policies.changes().map { change in
             [
                 "id": change.id, "repository": change.repository ?? NSNull(), "token_id": change.tokenID ?? NSNull(),
                 "token_name": change.tokenName, "changed_at": change.changedAt, "old": object(change.oldValue),
@@ -48,7 +48,7 @@ struct PolicyController {
 
     @Sendable func showRepository(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try Self.repositoryName(request, context)
-        let policy = try await database.policy()
+        let policy = try await database.policies.policy()
         let stored = policy.overrides.first { $0.repository == name.value }
         return try JSONResponse.make(
             RepositoryPolicyResponse(repository: name.value, stored: stored, effective: policy.rebuildPolicy.rules(for: name)))
@@ -57,8 +57,8 @@ struct PolicyController {
     @Sendable func updateRepository(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try Self.repositoryName(request, context)
         let override = try await request.decodeJSON(RepositoryPolicyRequest.self, limits: limits).override()
-        let stored = try await database.setRepositoryPolicy(repository: name.value, override: override, by: try context.requireToken())
-        let policy = try await database.policy().rebuildPolicy
+        let stored = try await database.policies.setOverride(repository: name.value, override: override, by: try context.requireToken())
+        let policy = try await database.policies.policy().rebuildPolicy
         return try JSONResponse.make(RepositoryPolicyResponse(repository: name.value, stored: stored, effective: policy.rules(for: name)))
     }
 

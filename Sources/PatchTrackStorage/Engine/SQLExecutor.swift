@@ -41,6 +41,8 @@ public protocol SQLSession {
 public enum TransactionLock: Int64, Sendable {
     /// Creating the initial admin token when none exists.
     case initialAdminToken = 1
+    /// Changing the rebuild policy (each change audits the one before it).
+    case policy = 2
 }
 
 extension SQLSession {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PatchTrackCore
 
 /// Days allowed to patch a finding, per severity.
@@ -54,51 +53,64 @@ public struct PolicyChange: Sendable, Equatable {
     public var newValue: String
 }
 
-extension AppDatabase {
+/// The rebuild policy: defaults (Core's until an admin changes them) and per-repository overrides, with an audit
+/// trail of every change.
+public struct PolicyStore: Sendable {
+    let generations: GenerationStore
+    let now: @Sendable () -> Date
+
+    /// Wraps an executor; `now` stamps changes.
+    public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.generations = GenerationStore(executor: executor)
+        self.now = now
+    }
+
     /// The defaults and every repository override.
     public func policy() async throws -> StoredPolicy {
-        try await pool.read { db in try Self.loadPolicy(db) }
+        try await generations.executor.read { session in try Self.loadPolicy(session) }
     }
 
     /// Changes the defaults with `change` (which sees the current ones) and audits the change as `token`.
-    public func updatePolicyDefaults(
+    public func updateDefaults(
         by token: TokenInfo, _ change: @escaping @Sendable (inout RebuildRules, inout ServiceLevel) -> Void
     ) async throws -> StoredPolicy {
-        let now = timestamp
-        return try await write(affectsFindings: false) { db in
-            let old = try Self.loadDefaults(db)
+        let now = Timestamp.format(self.now())
+        return try await generations.write(affectsFindings: false) { session in
+            try session.serialize(on: .policy)
+            let old = try Self.loadDefaults(session)
             var rules = old.rules
             var sla = old.sla
             change(&rules, &sla)
             // The row exists only once the defaults were changed: until then Core's defaults apply.
-            try db.execute(
-                literal: """
-                    INSERT INTO rebuildPolicy (id, minimumSeverity, requireFix, maximumAgeDays, trustedBasePatterns,
-                        slaCriticalDays, slaHighDays, slaMediumDays, slaLowDays, updatedAt)
-                    VALUES (1, \(rules.minimumSeverity.rawValue), \(rules.requireFix), \(rules.maximumAgeDays),
-                        \(try Self.json(rules.trustedBasePatterns.map(\.text))), \(sla.criticalDays), \(sla.highDays),
-                        \(sla.mediumDays), \(sla.lowDays), \(now))
-                    ON CONFLICT (id) DO UPDATE SET minimumSeverity = excluded.minimumSeverity,
-                        requireFix = excluded.requireFix, maximumAgeDays = excluded.maximumAgeDays,
-                        trustedBasePatterns = excluded.trustedBasePatterns, slaCriticalDays = excluded.slaCriticalDays,
-                        slaHighDays = excluded.slaHighDays, slaMediumDays = excluded.slaMediumDays,
-                        slaLowDays = excluded.slaLowDays, updatedAt = excluded.updatedAt
-                    """)
+            try session.execute(
+                """
+                INSERT INTO rebuildPolicy (id, minimumSeverity, requireFix, maximumAgeDays, trustedBasePatterns,
+                    slaCriticalDays, slaHighDays, slaMediumDays, slaLowDays, updatedAt)
+                VALUES (1, \(rules.minimumSeverity.rawValue), \(rules.requireFix), \(rules.maximumAgeDays),
+                    \(try Self.json(rules.trustedBasePatterns.map(\.text))), \(sla.criticalDays), \(sla.highDays),
+                    \(sla.mediumDays), \(sla.lowDays), \(now))
+                ON CONFLICT (id) DO UPDATE SET minimumSeverity = excluded.minimumSeverity,
+                    requireFix = excluded.requireFix, maximumAgeDays = excluded.maximumAgeDays,
+                    trustedBasePatterns = excluded.trustedBasePatterns, slaCriticalDays = excluded.slaCriticalDays,
+                    slaHighDays = excluded.slaHighDays, slaMediumDays = excluded.slaMediumDays,
+                    slaLowDays = excluded.slaLowDays, updatedAt = excluded.updatedAt
+                """)
             let new = StoredPolicyDefaults(rules: rules, sla: sla, updatedAt: now)
             try Self.audit(
-                db, repository: nil, token: token, now: now, old: try Self.json(AuditedDefaults(old)),
+                session, repository: nil, token: token, now: now, old: try Self.json(AuditedDefaults(old)),
                 new: try Self.json(AuditedDefaults(new)))
-            return try Self.loadPolicy(db)
+            return try Self.loadPolicy(session)
         }
     }
 
     /// Replaces the override of `repository` (a normalised name) and audits the change as `token`.
-    public func setRepositoryPolicy(
+    public func setOverride(
         repository: String, override: RebuildRulesOverride, by token: TokenInfo
     ) async throws -> StoredRepositoryPolicy {
-        let now = timestamp
-        return try await write(affectsFindings: false) { db in
-            let old = try Self.loadOverrides(db, repository: repository).first
+        let now = Timestamp.format(self.now())
+        return try await generations.write(affectsFindings: false) { session in
+            try session.serialize(on: .policy)
+            let old = try Self.loadOverrides(session, repository: repository).first
             let maximumAge: String
             switch override.maximumAgeDays {
             case .none: maximumAge = "inherit"
@@ -106,68 +118,83 @@ extension AppDatabase {
             case .some(.some): maximumAge = "days"
             }
             let maximumAgeDays: Int? = override.maximumAgeDays ?? nil
-            try db.execute(
-                literal: """
-                    INSERT INTO repositoryPolicy (repository, minimumSeverity, requireFix, maximumAge, maximumAgeDays,
-                        trustedBasePatterns, updatedAt)
-                    VALUES (\(repository), \(override.minimumSeverity?.rawValue), \(override.requireFix), \(maximumAge),
-                        \(maximumAgeDays), \(try override.trustedBasePatterns.map { try Self.json($0.map(\.text)) }), \(now))
-                    ON CONFLICT (repository) DO UPDATE SET minimumSeverity = excluded.minimumSeverity,
-                        requireFix = excluded.requireFix, maximumAge = excluded.maximumAge,
-                        maximumAgeDays = excluded.maximumAgeDays, trustedBasePatterns = excluded.trustedBasePatterns,
-                        updatedAt = excluded.updatedAt
-                    """)
+            try session.execute(
+                """
+                INSERT INTO repositoryPolicy (repository, minimumSeverity, requireFix, maximumAge, maximumAgeDays,
+                    trustedBasePatterns, updatedAt)
+                VALUES (\(repository), \(override.minimumSeverity?.rawValue), \(override.requireFix), \(maximumAge),
+                    \(maximumAgeDays), \(try override.trustedBasePatterns.map { try Self.json($0.map(\.text)) }), \(now))
+                ON CONFLICT (repository) DO UPDATE SET minimumSeverity = excluded.minimumSeverity,
+                    requireFix = excluded.requireFix, maximumAge = excluded.maximumAge,
+                    maximumAgeDays = excluded.maximumAgeDays, trustedBasePatterns = excluded.trustedBasePatterns,
+                    updatedAt = excluded.updatedAt
+                """)
             let stored = StoredRepositoryPolicy(repository: repository, override: override, updatedAt: now)
             try Self.audit(
-                db, repository: repository, token: token, now: now,
+                session, repository: repository, token: token, now: now,
                 old: try old.map { try Self.json(AuditedOverride($0)) }, new: try Self.json(AuditedOverride(stored)))
             return stored
         }
     }
 
     /// Every audited change, oldest first.
-    public func policyChanges() async throws -> [PolicyChange] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM policyChange ORDER BY id").map { row in
+    public func changes() async throws -> [PolicyChange] {
+        try await generations.executor.read { session in
+            try session.fetchAll(
+                "SELECT id, repository, tokenId, tokenName, changedAt, oldValue, newValue FROM policyChange ORDER BY id"
+            ).map { row in
                 PolicyChange(
-                    id: row["id"], repository: row["repository"], tokenID: row["tokenId"], tokenName: row["tokenName"],
-                    changedAt: row["changedAt"], oldValue: row["oldValue"], newValue: row["newValue"])
+                    id: try row.decode("id"), repository: try row.decode("repository"), tokenID: try row.decode("tokenId"),
+                    tokenName: try row.decode("tokenName"), changedAt: try row.decode("changedAt"),
+                    oldValue: try row.decode("oldValue"), newValue: try row.decode("newValue"))
             }
         }
     }
 
     // MARK: - Steps
 
-    static func loadPolicy(_ db: Database) throws -> StoredPolicy {
-        StoredPolicy(defaults: try loadDefaults(db), overrides: try loadOverrides(db, repository: nil))
+    static func loadPolicy(_ session: any SQLSession) throws -> StoredPolicy {
+        StoredPolicy(defaults: try loadDefaults(session), overrides: try loadOverrides(session, repository: nil))
     }
 
-    static func loadDefaults(_ db: Database) throws -> StoredPolicyDefaults {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM rebuildPolicy WHERE id = 1") else {
+    /// The defaults: the stored row once an admin changed them, Core's defaults until then.
+    static func loadDefaults(_ session: any SQLSession) throws -> StoredPolicyDefaults {
+        guard let row = try session.fetchOne(
+            """
+            SELECT minimumSeverity, requireFix, maximumAgeDays, trustedBasePatterns, slaCriticalDays, slaHighDays,
+                slaMediumDays, slaLowDays, updatedAt
+            FROM rebuildPolicy WHERE id = 1
+            """)
+        else {
             return StoredPolicyDefaults(rules: RebuildRules(), sla: ServiceLevel(), updatedAt: nil)
         }
         let rules = RebuildRules(
-            minimumSeverity: PlanSeverity(rawValue: row["minimumSeverity"]) ?? .high, requireFix: row["requireFix"],
-            maximumAgeDays: row["maximumAgeDays"], trustedBasePatterns: patterns(row["trustedBasePatterns"]) ?? [])
+            minimumSeverity: PlanSeverity(rawValue: try row.decode("minimumSeverity")) ?? RebuildRules().minimumSeverity,
+            requireFix: try row.decode("requireFix"), maximumAgeDays: try row.decode("maximumAgeDays"),
+            trustedBasePatterns: patterns(try row.decode("trustedBasePatterns")) ?? [])
         let sla = ServiceLevel(
-            criticalDays: row["slaCriticalDays"], highDays: row["slaHighDays"], mediumDays: row["slaMediumDays"],
-            lowDays: row["slaLowDays"])
-        return StoredPolicyDefaults(rules: rules, sla: sla, updatedAt: row["updatedAt"])
+            criticalDays: try row.decode("slaCriticalDays"), highDays: try row.decode("slaHighDays"),
+            mediumDays: try row.decode("slaMediumDays"), lowDays: try row.decode("slaLowDays"))
+        return StoredPolicyDefaults(rules: rules, sla: sla, updatedAt: try row.decode("updatedAt"))
     }
 
     /// Overrides by repository name; only that of `repository` when given.
-    static func loadOverrides(_ db: Database, repository: String?) throws -> [StoredRepositoryPolicy] {
-        try Row.fetchAll(
-            db, literal: "SELECT * FROM repositoryPolicy WHERE \(repository) IS NULL OR repository = \(repository) ORDER BY repository"
+    static func loadOverrides(_ session: any SQLSession, repository: String?) throws -> [StoredRepositoryPolicy] {
+        try session.fetchAll(
+            """
+            SELECT repository, minimumSeverity, requireFix, maximumAge, maximumAgeDays, trustedBasePatterns, updatedAt
+            FROM repositoryPolicy WHERE \(repository) IS NULL OR repository = \(repository) ORDER BY repository
+            """
         ).map { row in
-            let maximumAge: String = row["maximumAge"]
-            let days: Int? = row["maximumAgeDays"]
+            let maximumAge: String = try row.decode("maximumAge")
+            let days: Int? = try row.decode("maximumAgeDays")
             let override = RebuildRulesOverride(
-                minimumSeverity: (row["minimumSeverity"] as String?).flatMap(PlanSeverity.init(rawValue:)),
-                requireFix: row["requireFix"],
+                minimumSeverity: (try row.decode("minimumSeverity", as: String?.self)).flatMap(PlanSeverity.init(rawValue:)),
+                requireFix: try row.decode("requireFix"),
                 maximumAgeDays: maximumAge == "inherit" ? nil : .some(maximumAge == "none" ? nil : days),
-                trustedBasePatterns: patterns(row["trustedBasePatterns"]))
-            return StoredRepositoryPolicy(repository: row["repository"], override: override, updatedAt: row["updatedAt"])
+                trustedBasePatterns: patterns(try row.decode("trustedBasePatterns")))
+            return StoredRepositoryPolicy(
+                repository: try row.decode("repository"), override: override, updatedAt: try row.decode("updatedAt"))
         }
     }
 
@@ -177,12 +204,18 @@ extension AppDatabase {
         return texts.map { RepositoryPattern($0) }
     }
 
-    private static func audit(_ db: Database, repository: String?, token: TokenInfo, now: String, old: String?, new: String) throws {
-        try db.execute(
-            literal: """
-                INSERT INTO policyChange (repository, tokenId, tokenName, changedAt, oldValue, newValue)
-                VALUES (\(repository), \(token.id), \(token.name), \(now), \(old), \(new))
-                """)
+    private static func audit(
+        _ session: any SQLSession, repository: String?, token: TokenInfo, now: String, old: String?, new: String
+    ) throws {
+        try session.execute(
+            """
+            INSERT INTO policyChange (repository, tokenId, tokenName, changedAt, oldValue, newValue)
+            VALUES (\(repository), \(token.id), \(token.name), \(now), \(old), \(new))
+            """)
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        try StoredJSON.text(value)
     }
 }
 
