@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import PatchTrackCore
 
@@ -18,6 +19,12 @@ extension AppDatabase {
     static func environmentID(_ db: Database, name: String) throws -> Int64? {
         try EnvironmentStore.environmentID(SQLiteSession(db: db), name: name)
     }
+
+    /// Inventory snapshots.
+    public var inventory: InventoryStore { InventoryStore(executor: executor, now: now) }
+
+    /// Rollouts.
+    public var rollouts: RolloutStore { RolloutStore(executor: executor, now: now) }
 
     /// The rebuild policy.
     public var policies: PolicyStore { PolicyStore(executor: executor, now: now) }
@@ -52,6 +59,10 @@ extension AppDatabase {
 
     static func checkLineage(_ db: Database, from digest: String) throws {
         try RegistryStore.checkLineage(SQLiteSession(db: db), from: digest)
+    }
+
+    static func jsonArray(_ strings: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     /// `[1,2,3]`: passes an id list as one bound parameter (read with `json_each`) in GRDB-written queries.

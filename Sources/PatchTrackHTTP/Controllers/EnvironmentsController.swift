@@ -59,14 +59,14 @@ struct EnvironmentsController {
                 document.skipped.prefix(20).map { .init(field: $0.path.isEmpty ? "$" : $0.path, message: $0.reason) },
                 detail: "nothing in the document could be recorded (every entry was left out); post [] to record that nothing runs there")
         }
-        guard let outcome = try await database.recordInventory(environment: name, document, by: token, retentionDays: retentionDays) else { throw Self.notFound(name) }
+        guard let outcome = try await database.inventory.record(environment: name, document, by: token, retentionDays: retentionDays) else { throw Self.notFound(name) }
         metrics.ingested(kind: .inventory, format: outcome.format, count: 1)
         return try JSONResponse.make(InventoryOutcomeResponse(outcome), status: .created)
     }
 
     @Sendable func inventory(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try Self.name(request, context)
-        guard let (snapshot, workloads) = try await database.currentInventory(environment: name) else { throw Self.notFound(name) }
+        guard let (snapshot, workloads) = try await database.inventory.current(environment: name) else { throw Self.notFound(name) }
         let response = CurrentInventoryResponse(environment: name, snapshot: snapshot, workloads: workloads)
         if CSV.isRequested(request) {
             return CSV.response(header: CurrentInventoryResponse.csvHeader, rows: response.csvRows)
@@ -77,7 +77,7 @@ struct EnvironmentsController {
     @Sendable func snapshots(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try Self.name(request, context)
         let page = try PageRequest(request)
-        guard let result = try await database.inventorySnapshots(environment: name, before: try page.integerCursor(), limit: page.limit) else {
+        guard let result = try await database.inventory.snapshots(environment: name, before: try page.integerCursor(), limit: page.limit) else {
             throw Self.notFound(name)
         }
         let next = PageRequest.encode(result.nextCursor.map(String.init))

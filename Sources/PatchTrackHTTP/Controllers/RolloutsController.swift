@@ -20,7 +20,7 @@ struct RolloutsController {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(RolloutBody.self, limits: limits).request()
-        let (rollout, created) = try await database.createRollout(body, by: try context.requireToken())
+        let (rollout, created) = try await database.rollouts.create(body, by: try context.requireToken())
         return try JSONResponse.make(RolloutResponse(rollout), status: created ? .created : .ok)
     }
 
@@ -41,7 +41,7 @@ struct RolloutsController {
             }
             environment = text
         }
-        let result = try await database.rollouts(state: state, environment: environment, before: try page.integerCursor(), limit: page.limit)
+        let result = try await database.rollouts.list(state: state, environment: environment, before: try page.integerCursor(), limit: page.limit)
         let next = PageRequest.encode(result.nextCursor.map(String.init))
         let headers = PageRequest.linkHeader(request, nextCursor: next)
         if CSV.isRequested(request) {
@@ -52,7 +52,7 @@ struct RolloutsController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try Self.id(request, context)
-        guard let rollout = try await database.rollout(id: id) else { throw Self.notFound(id) }
+        guard let rollout = try await database.rollouts.rollout(id: id) else { throw Self.notFound(id) }
         return try JSONResponse.make(RolloutResponse(rollout, withEvents: true))
     }
 
@@ -60,7 +60,7 @@ struct RolloutsController {
         let id = try Self.id(request, context)
         let event = try await request.decodeJSON(RolloutEventBody.self, limits: limits).event()
         guard
-            let rollout = try await database.recordRolloutEvent(
+            let rollout = try await database.rollouts.recordEvent(
                 id: id, status: event.status, weight: event.weight, at: event.at, by: try context.requireToken())
         else { throw Self.notFound(id) }
         return try JSONResponse.make(RolloutResponse(rollout, withEvents: true), status: .created)

@@ -89,6 +89,12 @@ public struct EnvironmentStore: Sendable {
         }
     }
 
+    /// The id of environment `name`, its row locked until the transaction ends (PostgreSQL; SQLite's single writer
+    /// needs no lock): use cases that replace an environment's state run one after the other.
+    static func lockEnvironment(_ session: any SQLSession, name: String) throws -> Int64? {
+        try session.fetchValue("SELECT id FROM environment WHERE name = \(name) \(SQLStatement.forUpdate)", as: Int64.self)
+    }
+
     /// The id of environment `name`, or nil.
     static func environmentID(_ session: any SQLSession, name: String) throws -> Int64? {
         try session.fetchValue("SELECT id FROM environment WHERE name = \(name)", as: Int64.self)

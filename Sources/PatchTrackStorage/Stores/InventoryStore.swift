@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PatchTrackCore
 
 /// What an inventory post changed.
@@ -52,92 +51,103 @@ public struct SnapshotSummary: Sendable, Equatable {
     public var postedBy: String
 }
 
-extension AppDatabase {
+/// Inventory: what each environment runs, posted as snapshots (history kept for a retention period), with each
+/// image's running interval per environment. Written once for both engines.
+public struct InventoryStore: Sendable {
+    let generations: GenerationStore
+    let now: @Sendable () -> Date
+
+    /// Wraps an executor; `now` stamps snapshots.
+    public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.generations = GenerationStore(executor: executor)
+        self.now = now
+    }
+
     /// Replaces what environment `name` runs with `document` in one transaction: stores the snapshot (older ones
     /// stay as history), registers unknown digests, updates each image's running interval, and moves the progress of
     /// the environment's active rollouts (completing those whose workload runs only the new digest). Nil when the
     /// environment does not exist.
     /// Snapshots older than `retentionDays` (nil: keep all) go, except the newest; running intervals and rollouts,
     /// which time-to-patch reads, are kept.
-    public func recordInventory(
+    public func record(
         environment name: String, _ document: InventoryDocument, by token: TokenInfo, retentionDays: Int? = nil
     ) async throws -> InventoryOutcome? {
-        let now = timestamp
+        let now = Timestamp.format(self.now())
         let cutoff = retentionDays.map { Timestamp.format(self.now().addingTimeInterval(-Double($0) * 86_400)) }
-        return try await write(affectsFindings: false) { db -> InventoryOutcome? in
-            guard let environmentId = try Self.environmentID(db, name: name) else { return nil }
+        return try await generations.write(affectsFindings: false) { session -> InventoryOutcome? in
+            // The environment's row is locked: two replicas posting for one environment post one after the other.
+            guard let environmentId = try EnvironmentStore.lockEnvironment(session, name: name) else { return nil }
             var repositoryIds: [String: Int64] = [:]
             var imageIds: [String: Int64] = [:]
             var newImages = 0
             for workload in document.workloads {
                 for container in workload.containers where imageIds[container.digest.value] == nil {
                     let repository = container.repository.value
-                    let repositoryId = try repositoryIds[repository] ?? Self.repositoryID(db, name: repository, now: now)
+                    let repositoryId = try repositoryIds[repository] ?? RegistryStore.repositoryID(session, name: repository, now: now)
                     repositoryIds[repository] = repositoryId
-                    let image = try Self.imageID(db, digest: container.digest.value, repositoryId: repositoryId, now: now)
+                    let image = try RegistryStore.imageID(session, digest: container.digest.value, repositoryId: repositoryId, now: now)
                     if image.isNew { newImages += 1 }
                     imageIds[container.digest.value] = image.id
                 }
             }
             let replicas = document.workloads.reduce(0) { $0 + $1.replicas }
-            try db.execute(
-                literal: """
-                    INSERT INTO inventorySnapshot (environmentId, format, takenAt, workloads, replicas, skipped, tokenId, tokenName)
-                    VALUES (\(environmentId), \(document.format.rawValue), \(now), \(document.workloads.count), \(replicas),
-                        \(document.skipped.count), \(token.id), \(token.name))
-                    """)
-            let snapshotId = db.lastInsertedRowID
-            let insertWorkload = try db.cachedStatement(
-                sql: "INSERT INTO inventoryWorkload (snapshotId, name, kind, replicas) VALUES (?, ?, ?, ?)")
-            let insertContainer = try db.cachedStatement(
-                sql: """
-                    INSERT INTO inventoryContainer (workloadId, snapshotId, container, isInit, imageId, reference, replicas)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
+            guard let snapshotId = try session.fetchValue(
+                """
+                INSERT INTO inventorySnapshot (environmentId, format, takenAt, workloads, replicas, skipped, tokenId, tokenName)
+                VALUES (\(environmentId), \(document.format.rawValue), \(now), \(document.workloads.count), \(replicas),
+                    \(document.skipped.count), \(token.id), \(token.name))
+                RETURNING id
+                """, as: Int64.self)
+            else { throw StorageError.conflict("the inventory snapshot was not stored") }
             // Replicas per image: a pod counts once per image even when several of its containers run it.
             var runningReplicas: [Int64: Int] = [:]
             var containers = 0
             for workload in document.workloads {
-                try insertWorkload.execute(arguments: [snapshotId, workload.name, workload.kind, workload.replicas])
-                let workloadId = db.lastInsertedRowID
+                guard let workloadId = try session.fetchValue(
+                    """
+                    INSERT INTO inventoryWorkload (snapshotId, name, kind, replicas)
+                    VALUES (\(snapshotId), \(workload.name), \(workload.kind), \(workload.replicas))
+                    RETURNING id
+                    """, as: Int64.self)
+                else { throw StorageError.conflict("workload \(workload.name) was not stored") }
                 var perImage: [Int64: Int] = [:]
                 for container in workload.containers {
                     let imageId = imageIds[container.digest.value]!
-                    try insertContainer.execute(arguments: [
-                        workloadId, snapshotId, container.name, container.isInit, imageId, container.reference, container.replicas,
-                    ])
+                    try session.execute(
+                        """
+                        INSERT INTO inventoryContainer (workloadId, snapshotId, container, isInit, imageId, reference, replicas)
+                        VALUES (\(workloadId), \(snapshotId), \(container.name), \(container.isInit), \(imageId),
+                            \(container.reference), \(container.replicas))
+                        """)
                     perImage[imageId] = max(perImage[imageId] ?? 0, container.replicas)
                     containers += 1
                 }
                 for (imageId, count) in perImage { runningReplicas[imageId, default: 0] += count }
             }
-            let running = try db.cachedStatement(
-                sql: """
+            for (imageId, count) in runningReplicas.sorted(by: { $0.key < $1.key }) {
+                try session.execute(
+                    """
                     INSERT INTO imageRunning (environmentId, imageId, firstRunningAt, lastRunningAt, stoppedAt, replicas)
-                    VALUES (?, ?, ?, ?, NULL, ?)
+                    VALUES (\(environmentId), \(imageId), \(now), \(now), NULL, \(count))
                     ON CONFLICT (environmentId, imageId) DO UPDATE SET lastRunningAt = excluded.lastRunningAt,
                         stoppedAt = NULL, replicas = excluded.replicas
                     """)
-            for (imageId, count) in runningReplicas {
-                try running.execute(arguments: [environmentId, imageId, now, now, count])
             }
-            try db.execute(
-                literal: """
-                    UPDATE imageRunning SET stoppedAt = \(now), replicas = 0
-                    WHERE environmentId = \(environmentId) AND stoppedAt IS NULL
-                      AND imageId NOT IN (SELECT value FROM json_each(\(Self.jsonArray(Array(runningReplicas.keys)))))
-                    """)
-            let stopped = db.changesCount
-            try db.execute(literal: "UPDATE environment SET currentSnapshotId = \(snapshotId) WHERE id = \(environmentId)")
-            let rollouts = try Self.observeRollouts(db, environmentId: environmentId, now: now)
+            let stopped = try session.execute(
+                """
+                UPDATE imageRunning SET stoppedAt = \(now), replicas = 0
+                WHERE environmentId = \(environmentId) AND stoppedAt IS NULL
+                  AND imageId NOT IN \(set: Array(runningReplicas.keys))
+                """)
+            try session.execute("UPDATE environment SET currentSnapshotId = \(snapshotId) WHERE id = \(environmentId)")
+            let rollouts = try RolloutStore.observeRollouts(session, environmentId: environmentId, now: now)
             var pruned = 0
             if let cutoff {
-                try db.execute(
-                    literal: """
-                        DELETE FROM inventorySnapshot
-                        WHERE environmentId = \(environmentId) AND takenAt < \(cutoff) AND id <> \(snapshotId)
-                        """)
-                pruned = db.changesCount
+                pruned = try session.execute(
+                    """
+                    DELETE FROM inventorySnapshot
+                    WHERE environmentId = \(environmentId) AND takenAt < \(cutoff) AND id <> \(snapshotId)
+                    """)
             }
             return InventoryOutcome(
                 snapshotId: snapshotId, environment: name, format: document.format.rawValue, takenAt: now,
@@ -147,17 +157,16 @@ extension AppDatabase {
     }
 
     /// The newest inventory of environment `name`, workload by workload; nil when the environment does not exist.
-    public func currentInventory(environment name: String) async throws -> (snapshot: SnapshotSummary?, workloads: [RunningWorkload])? {
-        try await pool.read { db in
-            guard let environmentId = try Self.environmentID(db, name: name) else { return nil }
+    public func current(environment name: String) async throws -> (snapshot: SnapshotSummary?, workloads: [RunningWorkload])? {
+        try await generations.executor.read { session in
+            guard let environmentId = try EnvironmentStore.environmentID(session, name: name) else { return nil }
             guard
                 let snapshot = try Self.snapshots(
-                    db, environmentId: environmentId, literal: "s.id = (SELECT currentSnapshotId FROM environment WHERE id = \(environmentId))"
+                    session, environmentId: environmentId, "s.id = (SELECT currentSnapshotId FROM environment WHERE id = \(environmentId))"
                 ).first
             else { return (nil, []) }
-            let rows = try Row.fetchAll(
-                db,
-                literal: """
+            let rows = try session.fetchAll(
+                """
                     SELECT w.id, w.name, w.kind, w.replicas, c.container, c.isInit, r.name AS repository, i.digest, c.reference,
                         c.replicas AS containerReplicas
                     FROM inventoryWorkload w
@@ -169,41 +178,45 @@ extension AppDatabase {
             var workloads: [RunningWorkload] = []
             var lastId: Int64?
             for row in rows {
-                let id: Int64 = row["id"]
+                let id: Int64 = try row.decode("id")
                 if id != lastId {
-                    workloads.append(RunningWorkload(name: row["name"], kind: row["kind"], replicas: row["replicas"], containers: []))
+                    workloads.append(
+                        RunningWorkload(
+                            name: try row.decode("name"), kind: try row.decode("kind"), replicas: try row.decode("replicas"),
+                            containers: []))
                     lastId = id
                 }
                 workloads[workloads.count - 1].containers.append(
                     .init(
-                        name: row["container"], isInit: row["isInit"], repository: row["repository"], digest: row["digest"],
-                        reference: row["reference"], replicas: row["containerReplicas"]))
+                        name: try row.decode("container"), isInit: try row.decode("isInit"),
+                        repository: try row.decode("repository"), digest: try row.decode("digest"),
+                        reference: try row.decode("reference"), replicas: try row.decode("containerReplicas")))
             }
             return (snapshot, workloads)
         }
     }
 
     /// The snapshots of environment `name`, newest first; nil when the environment does not exist.
-    public func inventorySnapshots(environment name: String, before cursor: Int64?, limit: Int) async throws -> Page<SnapshotSummary>? {
-        try await pool.read { db in
-            guard let environmentId = try Self.environmentID(db, name: name) else { return nil }
+    public func snapshots(environment name: String, before cursor: Int64?, limit: Int) async throws -> Page<SnapshotSummary>? {
+        try await generations.executor.read { session in
+            guard let environmentId = try EnvironmentStore.environmentID(session, name: name) else { return nil }
             let items = try Self.snapshots(
-                db, environmentId: environmentId, literal: "(\(cursor) IS NULL OR s.id < \(cursor)) ORDER BY s.id DESC LIMIT \(limit + 1)")
+                session, environmentId: environmentId, "(\(cursor) IS NULL OR s.id < \(cursor)) ORDER BY s.id DESC LIMIT \(limit + 1)")
             return Page(items: Array(items.prefix(limit)), nextCursor: items.count > limit ? items[limit - 1].id : nil)
         }
     }
 
-    private static func snapshots(_ db: Database, environmentId: Int64, literal condition: SQL) throws -> [SnapshotSummary] {
-        try Row.fetchAll(
-            db,
-            literal: """
-                SELECT s.id, s.format, s.takenAt, s.workloads, s.replicas, s.skipped, s.tokenName FROM inventorySnapshot s
-                WHERE s.environmentId = \(environmentId) AND \(condition)
-                """
+    private static func snapshots(_ session: any SQLSession, environmentId: Int64, _ condition: SQLStatement) throws -> [SnapshotSummary] {
+        try session.fetchAll(
+            """
+            SELECT s.id, s.format, s.takenAt, s.workloads, s.replicas, s.skipped, s.tokenName FROM inventorySnapshot s
+            WHERE s.environmentId = \(environmentId) AND \(condition)
+            """
         ).map {
             SnapshotSummary(
-                id: $0["id"], format: $0["format"], takenAt: $0["takenAt"], workloads: $0["workloads"], replicas: $0["replicas"],
-                skipped: $0["skipped"], postedBy: $0["tokenName"])
+                id: try $0.decode("id"), format: try $0.decode("format"), takenAt: try $0.decode("takenAt"),
+                workloads: try $0.decode("workloads"), replicas: try $0.decode("replicas"), skipped: try $0.decode("skipped"),
+                postedBy: try $0.decode("tokenName"))
         }
     }
 }
