@@ -26,6 +26,16 @@ extension AppDatabase {
     /// Rollouts.
     public var rollouts: RolloutStore { RolloutStore(executor: executor, now: now) }
 
+    /// Build reports.
+    public var builds: BuildStore { BuildStore(executor: executor, now: now) }
+
+    static func recordFindingFates(_ db: Database, successorImageId: Int64, now: String) throws {
+        try BuildStore.recordFindingFates(SQLiteSession(db: db), successorImageId: successorImageId, now: now)
+    }
+
+    /// VEX statements.
+    public var vex: VEXStore { VEXStore(executor: executor, now: now) }
+
     /// The rebuild policy.
     public var policies: PolicyStore { PolicyStore(executor: executor, now: now) }
 

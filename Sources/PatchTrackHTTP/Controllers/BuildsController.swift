@@ -17,7 +17,7 @@ struct BuildsController {
 
     @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
         let report = try await request.decodeJSON(BuildReportRequest.self, limits: limits).report()
-        let (build, created) = try await database.recordBuild(report, by: try context.requireToken())
+        let (build, created) = try await database.builds.record(report, by: try context.requireToken())
         metrics.ingested(kind: .build, format: "report")
         return try JSONResponse.make(BuildResponse(build), status: created ? .created : .ok)
     }
@@ -40,7 +40,7 @@ struct BuildsController {
             }
             status = parsed
         }
-        let result = try await database.builds(repository: repository, status: status, before: try page.integerCursor(), limit: page.limit)
+        let result = try await database.builds.list(repository: repository, status: status, before: try page.integerCursor(), limit: page.limit)
         let next = PageRequest.encode(result.nextCursor.map(String.init))
         if CSV.isRequested(request) {
             return CSV.response(

@@ -23,7 +23,7 @@ struct VEXController {
         } catch {
             throw ProblemDetails(ingestError: error)
         }
-        let result = try await database.ingestVEX(document)
+        let result = try await database.vex.ingest(document)
         metrics.ingested(kind: .vex, format: document.format.rawValue, count: result.stored)
         return try JSONResponse.make(
             VEXIngestResponse(

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PatchTrackCore
 
 /// What one posted VEX document did.
@@ -12,24 +11,28 @@ public struct VEXIngestResult: Sendable {
     public var replaced: Int
 }
 
-extension AppDatabase {
+/// VEX statements: producers' claims about advisories for images, repositories or packages. Written once for both
+/// engines.
+public struct VEXStore: Sendable {
+    let generations: GenerationStore
+    let now: @Sendable () -> Date
+
+    /// Wraps an executor; `now` stamps statements.
+    public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.generations = GenerationStore(executor: executor)
+        self.now = now
+    }
+
     /// Stores the statements of a VEX document in one transaction. A document with an id replaces the statements of
     /// its earlier versions, so posting it again changes nothing.
-    public func ingestVEX(_ document: VEXDocument) async throws -> VEXIngestResult {
-        let now = timestamp
-        return try await write { db in
+    public func ingest(_ document: VEXDocument) async throws -> VEXIngestResult {
+        let now = Timestamp.format(self.now())
+        return try await generations.write { session in
             var result = VEXIngestResult(stored: 0, skipped: document.skipped.map { ($0.path, $0.reason) }, replaced: 0)
             if let id = document.id {
-                try db.execute(
-                    sql: "DELETE FROM vexStatement WHERE format = ? AND documentId = ?", arguments: [document.format.rawValue, id])
-                result.replaced = db.changesCount
+                result.replaced = try session.execute(
+                    "DELETE FROM vexStatement WHERE format = \(document.format.rawValue) AND documentId = \(id)")
             }
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO vexStatement (format, documentId, vulnerabilityId, aliases, subjectKind, subject, componentPurl,
-                        status, justification, impactStatement, actionStatement, statedAt, createdAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
             for statement in document.statements {
                 let stated = (statement.timestamp ?? document.timestamp)?.utc
                 for (index, product) in statement.products.enumerated() {
@@ -40,11 +43,15 @@ extension AppDatabase {
                     }
                     let components = product.subcomponents.compactMap { $0.purl.map(Self.vexPackage) }
                     for componentPurl in components.isEmpty ? [nil] : components.map(Optional.some) {
-                        try insert.execute(arguments: [
-                            document.format.rawValue, document.id, statement.vulnerability, try Self.json(statement.aliases), kind,
-                            subject, componentPurl, statement.status.rawValue, statement.justification,
-                            statement.impactStatement, statement.actionStatement, stated, now,
-                        ])
+                        try session.execute(
+                            """
+                            INSERT INTO vexStatement (format, documentId, vulnerabilityId, aliases, subjectKind, subject,
+                                componentPurl, status, justification, impactStatement, actionStatement, statedAt, createdAt)
+                            VALUES (\(document.format.rawValue), \(document.id), \(statement.vulnerability),
+                                \(try StoredJSON.text(statement.aliases)), \(kind), \(subject), \(componentPurl),
+                                \(statement.status.rawValue), \(statement.justification), \(statement.impactStatement),
+                                \(statement.actionStatement), \(stated), \(now))
+                            """)
                         result.stored += 1
                     }
                 }
