@@ -147,7 +147,7 @@ extension AppDatabase {
             return StoredPolicyDefaults(rules: RebuildRules(), sla: ServiceLevel(), updatedAt: nil)
         }
         let rules = RebuildRules(
-            minimumSeverity: PlanSeverity(rawValue: row["minimumSeverity"]) ?? .high, requireFix: row["requireFix"],
+            minimumSeverity: SeverityLevel(rawValue: row["minimumSeverity"]) ?? .high, requireFix: row["requireFix"],
             maximumAgeDays: row["maximumAgeDays"], trustedBasePatterns: patterns(row["trustedBasePatterns"]) ?? [])
         let sla = ServiceLevel(
             criticalDays: row["slaCriticalDays"], highDays: row["slaHighDays"], mediumDays: row["slaMediumDays"],
@@ -163,7 +163,7 @@ extension AppDatabase {
             let maximumAge: String = row["maximumAge"]
             let days: Int? = row["maximumAgeDays"]
             let override = RebuildRulesOverride(
-                minimumSeverity: (row["minimumSeverity"] as String?).flatMap(PlanSeverity.init(rawValue:)),
+                minimumSeverity: (row["minimumSeverity"] as String?).flatMap(SeverityLevel.init(rawValue:)),
                 requireFix: row["requireFix"],
                 maximumAgeDays: maximumAge == "inherit" ? nil : .some(maximumAge == "none" ? nil : days),
                 trustedBasePatterns: patterns(row["trustedBasePatterns"]))

@@ -116,7 +116,7 @@ struct StatusResponse: Encodable {
     }
 
     /// The severities a dashboard shows, each always present.
-    static let severities: [SeverityLevel] = [.critical, .high, .medium, .low, .unknown]
+    static let severities: [SeverityLevel] = SeverityLevel.allCases.reversed()
 
     init(_ status: FleetStatus, plan: RebuildPlan, planComputedAt: Date) {
         generatedAt = Timestamp.format(status.generatedAt)
