@@ -26,7 +26,8 @@ let package = Package(
         // Pure domain: package identity, versions, ingest parsing, matching, planning. Foundation only.
         .target(name: "PatchTrackCore"),
         // The storage seam: one executor over two engines, SQLite through GRDB (the embedded default) and PostgreSQL
-        // through PostgresNIO; schema migrations (embedded at build time from ./migrations) and the stores.
+        // through PostgresNIO; schema migrations (embedded at build time from ./migrations) and the stores; reading OSV
+        // bundles (JSON or zip) for ingest.
         .target(
             name: "PatchTrackStorage",
             dependencies: [
@@ -38,6 +39,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // OSV zip archives (osv.dev's all.zip) read by OSVBundle for the API and the importer.
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             plugins: ["EmbedTextFiles"]
         ),
@@ -51,7 +54,6 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

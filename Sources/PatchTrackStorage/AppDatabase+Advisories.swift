@@ -141,27 +141,31 @@ extension AppDatabase {
     }
 
     /// Matches freshly written advisories against every stored component sharing a key with them, loading each
-    /// key's components once for all of them, and reconciles each advisory's findings.
+    /// key's components once for all of them (a component under several keys is one candidate), and reconciles each
+    /// advisory's findings as Core's ``FindingDecision`` decides them.
     static func matchAdvisories(_ db: Database, _ advisories: [PreparedAdvisory], now: String) throws {
         guard !advisories.isEmpty else { return }
-        var byKey: [String: [MatchCandidate]] = [:]
+        var candidates: [MatchCandidate] = []
+        var positionsByKey: [String: [Int]] = [:]
+        var positionOfComponent: [Int64: Int] = [:]
         for advisory in advisories {
-            for key in advisory.matcher.keys where byKey[key.value] == nil {
-                byKey[key.value] = try candidates(db, matchKey: key.value)
+            for key in advisory.matcher.keys where positionsByKey[key.value] == nil {
+                var positions: [Int] = []
+                for candidate in try Self.candidates(db, matchKey: key.value) {
+                    if let position = positionOfComponent[candidate.componentId] {
+                        positions.append(position)
+                    } else {
+                        positionOfComponent[candidate.componentId] = candidates.count
+                        positions.append(candidates.count)
+                        candidates.append(candidate)
+                    }
+                }
+                positionsByKey[key.value] = positions
             }
         }
         for advisory in advisories {
-            var desired: [DesiredFinding] = []
-            var seen = Set<Int64>()
-            if !advisory.matcher.isWithdrawn {
-                for key in advisory.matcher.keys {
-                    for candidate in byKey[key.value] ?? [] where seen.insert(candidate.componentId).inserted {
-                        let verdict = AdvisoryVerdict(advisory.matcher.match(candidate.package), scheme: advisory.scheme)
-                        if case .affected(let fixedIn) = verdict {
-                            desired.append(DesiredFinding(candidate: candidate, advisory: advisory, fixedVersion: fixedIn))
-                        }
-                    }
-                }
+            let desired = FindingDecision.affected(by: advisory, candidates: candidates, positionsByKey: positionsByKey).map {
+                DesiredFinding(candidate: candidates[$0.candidate], advisory: advisory, fixedVersion: $0.fixedVersion)
             }
             try reconcileFindings(db, scope: .advisory(advisory.id), desired: desired, now: now)
         }

@@ -87,19 +87,9 @@ extension AppDatabase {
     private static func arguments(_ filter: FindingFilter, cursor: Int64?, limit: Int) -> StatementArguments {
         [
             "image": filter.imageDigest, "vulnerability": filter.vulnerabilityId,
-            "minRank": filter.minimumSeverity.map(rank) ?? 0, "fixable": filter.fixable,
+            "minRank": filter.minimumSeverity?.rank ?? SeverityLevel.unknown.rank, "fixable": filter.fixable,
             "state": filter.state, "source": filter.source, "cursor": cursor ?? 0, "limit": limit,
         ]
-    }
-
-    private static func rank(_ level: SeverityLevel) -> Int {
-        switch level {
-        case .unknown: 0
-        case .low: 1
-        case .medium: 2
-        case .high: 3
-        case .critical: 4
-        }
     }
 
     /// Scanner-only rows sort after every finding.
@@ -108,8 +98,7 @@ extension AppDatabase {
     /// PatchTrack's findings joined with the scanner's agreement and the applying VEX statement, then the scanner
     /// verdicts no open finding reproduces; filtered and paged on one sort key. Parameters only, no concatenation.
     static let findingsSQL = """
-        WITH severityRank(level, rank) AS (VALUES ('unknown', 0), ('low', 1), ('medium', 2), ('high', 3), ('critical', 4)),
-        groupIds AS (
+        WITH groupIds AS (
             SELECT a.vulnerabilityId AS vulnerabilityId, a.osvId AS id FROM advisory a
             UNION SELECT a.vulnerabilityId, aa.alias FROM advisory a JOIN advisoryAlias aa ON aa.advisoryId = a.id
         ),
@@ -154,10 +143,10 @@ extension AppDatabase {
             SELECT *, CASE WHEN scannerToo THEN 'both' ELSE 'patchtrack' END AS source FROM ours
             UNION ALL SELECT *, 'scanner' AS source FROM theirs
         )
-        SELECT rows.* FROM rows JOIN severityRank sr ON sr.level = rows.severity
+        SELECT rows.* FROM rows
         WHERE rows.sortKey > :cursor
           AND (:vulnerability IS NULL OR rows.vulnerabilityId = :vulnerability)
-          AND sr.rank >= :minRank
+          AND \(severityRankSQL(of: "rows.severity")) >= :minRank
           AND (:fixable IS NULL OR (:fixable = 1) = (rows.fixedVersion IS NOT NULL))
           AND ((:state IS NULL AND rows.state <> 'resolved') OR rows.state = :state)
           AND (:source IS NULL OR rows.source = :source)

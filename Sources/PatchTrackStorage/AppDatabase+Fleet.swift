@@ -39,12 +39,16 @@ public struct FleetStatus: Sendable {
 }
 
 extension AppDatabase {
-    /// Ranks severities for SQL aggregates (4 critical … 0 unknown).
-    static let severityRankSQL = """
-        CASE severityLevel WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END
-        """
+    /// ``SeverityLevel/rank`` of the text in `column`, as SQL: `CASE column WHEN 'unknown' THEN 0 … WHEN 'critical'
+    /// THEN 4 ELSE 0 END`, built from Core's levels and ranks so the order is stated only there; text that is no
+    /// level ranks as `unknown`.
+    static func severityRankSQL(of column: String) -> String {
+        let cases = SeverityLevel.allCases.map { "WHEN '\($0.rawValue)' THEN \($0.rank)" }.joined(separator: " ")
+        return "CASE \(column) \(cases) ELSE \(SeverityLevel.unknown.rank) END"
+    }
 
-    static let severityByRank: [SeverityLevel] = [.unknown, .low, .medium, .high, .critical]
+    /// The rank of a finding's or advisory's `severityLevel` column, for SQL aggregates.
+    static let severityRankSQL = severityRankSQL(of: "severityLevel")
 
     /// The fleet at `now`: a few aggregate queries for the open findings, timelines only for findings of superseded
     /// images (the only ones that can be closed).
@@ -184,7 +188,7 @@ extension AppDatabase {
             }
         }
         for workload in workloads.values {
-            let severity = severityByRank[min(4, max(0, workload.rank))]
+            let severity = SeverityLevel(rank: workload.rank) ?? .unknown
             result[workload.environment].vulnerableWorkloads += 1
             result[workload.environment].vulnerableReplicas += workload.replicas
             result[workload.environment].vulnerableReplicasBySeverity[severity, default: 0] += workload.replicas

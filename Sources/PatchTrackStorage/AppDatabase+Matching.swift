@@ -4,11 +4,11 @@ import PatchTrackCore
 
 /// Matching inside write transactions: a scan's components against every stored advisory, and an advisory against
 /// every stored component. Candidates come from equal match keys (`componentKey` ⋈ `advisoryKey`, indexed on both
-/// sides); the Core matcher decides; findings are reconciled so that a finding no longer produced is resolved (kept,
+/// sides); Core's ``FindingDecision`` decides; findings are reconciled so that a finding no longer produced is resolved (kept,
 /// with its dates, for time-to-patch), never deleted.
 extension AppDatabase {
     /// A stored component as the matcher needs it.
-    struct MatchCandidate {
+    struct MatchCandidate: FindingDecision.Candidate {
         let componentId: Int64
         let imageId: Int64
         let purl: String
@@ -20,7 +20,7 @@ extension AppDatabase {
     }
 
     /// A stored advisory, prepared for matching.
-    struct PreparedAdvisory {
+    struct PreparedAdvisory: FindingDecision.Advisory {
         let id: Int64
         let matcher: AdvisoryMatcher
         let scheme: VersionSchemeID?
@@ -163,26 +163,13 @@ extension AppDatabase {
 
     // MARK: - Deciding
 
-    /// Every (candidate, advisory) pair sharing a key, decided by the matcher; affected pairs only.
+    /// Every (candidate, advisory) pair sharing a key that Core's ``FindingDecision`` says is a finding.
     static func decide(_ candidates: [MatchCandidate], _ advisories: [PreparedAdvisory]) -> [DesiredFinding] {
-        var byKey: [String: [Int]] = [:]
-        for (index, candidate) in candidates.enumerated() {
-            for key in MatchKey.keys(for: candidate.package) { byKey[key.value, default: []].append(index) }
+        FindingDecision.affected(advisories, candidates).map { pair in
+            DesiredFinding(
+                candidate: candidates[pair.affected.candidate], advisory: advisories[pair.advisory],
+                fixedVersion: pair.affected.fixedVersion)
         }
-        var desired: [DesiredFinding] = []
-        for advisory in advisories where !advisory.matcher.isWithdrawn {
-            var seen = Set<Int>()
-            for key in advisory.matcher.keys {
-                for index in byKey[key.value] ?? [] where seen.insert(index).inserted {
-                    let candidate = candidates[index]
-                    let verdict = AdvisoryVerdict(advisory.matcher.match(candidate.package), scheme: advisory.scheme)
-                    if case .affected(let fixedIn) = verdict {
-                        desired.append(DesiredFinding(candidate: candidate, advisory: advisory, fixedVersion: fixedIn))
-                    }
-                }
-            }
-        }
-        return desired
     }
 
     // MARK: - Reconciling findings

@@ -150,7 +150,7 @@ extension AppDatabase {
             }
             let finding = PlanFinding(
                 advisoryID: row[3], package: row[4], installedVersion: row[5], fixedVersion: row[6],
-                severity: PlanSeverity(rawValue: row[7]) ?? .unknown, suppressedByVEX: suppressed.contains(row[0]))
+                severity: SeverityLevel(rawValue: row[7]) ?? .unknown, suppressedByVEX: suppressed.contains(row[0]))
             let layerDigest: String? = row[8]
             if let index = merged[runStart...].firstIndex(where: {
                 $0.finding.advisoryID == finding.advisoryID && $0.finding.package == finding.package

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import PatchTrackCore
-import PatchTrackHTTP
 import PatchTrackStorage
 
 /// `patchtrack import`: bulk back-fills written straight into the database through the same code path as the API.
@@ -44,9 +43,9 @@ struct ImportCommand: AsyncParsableCommand {
                         "\(file): \(result.isNew ? "imported" : "unchanged") scan \(result.scanID) \(result.format.rawValue) "
                             + "for \(result.repository)@\(result.imageDigest): \(result.componentCount) components, "
                             + "\(result.verdictCount) scanner verdicts, \(result.skipped.count) skipped")
-                } catch let problem as ProblemDetails {
+                } catch let failure as ScanIngest.Failure {
                     failures += 1
-                    FileHandle.standardError.write(Data("\(file): \(problem.detail)\n".utf8))
+                    FileHandle.standardError.write(Data("\(file): \(failure)\n".utf8))
                 } catch {
                     failures += 1
                     FileHandle.standardError.write(Data("\(file): \(error)\n".utf8))
@@ -84,8 +83,8 @@ struct ImportCommand: AsyncParsableCommand {
                         let entries = OSVBundle.isZip(data) ? try OSVBundle.entries(zip: data) : try OSVBundle.entries(json: data)
                         batches = stride(from: 0, to: entries.count, by: 5_000).map { Array(entries[$0..<min($0 + 5_000, entries.count)]) }
                     }
-                } catch let problem as ProblemDetails {
-                    throw ValidationError("\(path): \(problem.detail)")
+                } catch let failure as OSVBundle.Failure {
+                    throw ValidationError("\(path): \(failure)")
                 }
                 for batch in batches {
                     for item in try await appDatabase.ingestAdvisories(batch) {

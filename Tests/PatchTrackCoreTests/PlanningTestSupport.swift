@@ -36,7 +36,7 @@ enum PlanningSamples {
 
     /// A fixable finding of `severity`.
     static func finding(
-        _ advisory: String, _ severity: PlanSeverity, package: String = "openssl", installed: String = "3.0.11-1",
+        _ advisory: String, _ severity: SeverityLevel, package: String = "openssl", installed: String = "3.0.11-1",
         fixed: String? = "3.0.13-1", suppressed: Bool = false, origin: LayerOrigin = .unknown
     ) -> PlanFinding {
         PlanFinding(

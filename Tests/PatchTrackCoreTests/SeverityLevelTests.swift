@@ -10,6 +10,13 @@ import PatchTrackCore
         #expect([SeverityLevel.high, .unknown, .critical, .low].max() == .critical)
     }
 
+    @Test func ranksFromZeroToFourAndBack() {
+        #expect(SeverityLevel.allCases.map(\.rank) == [0, 1, 2, 3, 4])
+        for level in SeverityLevel.allCases { #expect(SeverityLevel(rank: level.rank) == level) }
+        #expect(SeverityLevel(rank: -1) == nil)
+        #expect(SeverityLevel(rank: 5) == nil)
+    }
+
     /// The qualitative rating scale (CVSS v3.1 specification section 5, v4.0 section 6), at every band edge.
     @Test(arguments: [
         (0.0, SeverityLevel.low), (0.1, .low), (3.9, .low), (4.0, .medium), (6.9, .medium), (7.0, .high),

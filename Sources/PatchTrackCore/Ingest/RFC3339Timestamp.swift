@@ -38,28 +38,7 @@ public struct RFC3339Timestamp: Hashable, Comparable, Sendable, CustomStringConv
 
     /// The instant in UTC: `2023-08-17T01:55:22.076684217Z`, the fraction without trailing zeros, none when zero.
     public var utc: String {
-        var days = seconds / 86_400
-        var rest = seconds % 86_400
-        if rest < 0 {
-            rest += 86_400
-            days -= 1
-        }
-        let (year, month, day) = Self.civil(fromDays: days)
-        var leap = 0
-        var fraction = nanoseconds
-        if fraction >= 1_000_000_000 {
-            fraction -= 1_000_000_000
-            leap = 1
-        }
-        var out = Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2) + "T"
-        out += Self.pad(Int(rest / 3600), 2) + ":" + Self.pad(Int(rest % 3600 / 60), 2) + ":"
-        out += Self.pad(Int(rest % 60) + leap, 2)
-        if fraction > 0 {
-            var digits = Self.pad(fraction, 9)
-            while digits.hasSuffix("0") { digits.removeLast() }
-            out += "." + digits
-        }
-        return out + "Z"
+        Self.utc(seconds: seconds, nanoseconds: nanoseconds, fraction: .significant)
     }
 
     /// The text as written.
@@ -178,8 +157,82 @@ public struct RFC3339Timestamp: Hashable, Comparable, Sendable, CustomStringConv
         return (Int(year), Int(month), Int(day))
     }
 
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    // MARK: - Writing
+
+    /// The fraction digits ``utc(seconds:nanoseconds:fraction:)`` writes.
+    enum FractionDigits {
+        /// Always three (`.000`), the stored form (``Timestamp``); the nanoseconds must be whole milliseconds.
+        case milliseconds
+        /// Up to nine, trailing zeros dropped, none for a whole second.
+        case significant
+    }
+
+    /// `yyyy-MM-ddTHH:mm:ss[.fraction]Z` for `seconds` since 1970 and `nanoseconds` (1_000_000_000 and more for a
+    /// leap second, see ``nanoseconds``). The one writer of RFC 3339 text: ``utc`` and ``Timestamp/format(_:)`` use
+    /// it. A year outside 0–9999 (not RFC 3339) is written with its sign and all its digits.
+    static func utc(seconds: Int64, nanoseconds: Int, fraction: FractionDigits) -> String {
+        var days = seconds / 86_400
+        var rest = seconds % 86_400
+        if rest < 0 {
+            rest += 86_400
+            days -= 1
+        }
+        let (year, month, day) = civil(fromDays: days)
+        var leap = 0
+        var nanoseconds = nanoseconds
+        if nanoseconds >= 1_000_000_000 {
+            nanoseconds -= 1_000_000_000
+            leap = 1
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        /// Appends `value` zero-padded to `width` digits (more when it has more, after a `-` when negative).
+        func put(_ value: Int, width: Int) {
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            var magnitude = value.magnitude
+            var digits = 1
+            var probe = magnitude
+            while probe >= 10 {
+                probe /= 10
+                digits += 1
+            }
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(width, digits)))
+            var index = bytes.count - 1
+            while magnitude > 0 && index >= start {
+                bytes[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                index -= 1
+            }
+        }
+        put(year, width: 4)
+        bytes.append(UInt8(ascii: "-"))
+        put(month, width: 2)
+        bytes.append(UInt8(ascii: "-"))
+        put(day, width: 2)
+        bytes.append(UInt8(ascii: "T"))
+        put(Int(rest / 3600), width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        put(Int(rest % 3600 / 60), width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        put(Int(rest % 60) + leap, width: 2)
+        switch fraction {
+        case .milliseconds:
+            bytes.append(UInt8(ascii: "."))
+            put(nanoseconds / 1_000_000, width: 3)
+        case .significant where nanoseconds > 0:
+            var value = nanoseconds
+            var width = 9
+            while value % 10 == 0 {
+                value /= 10
+                width -= 1
+            }
+            bytes.append(UInt8(ascii: "."))
+            put(value, width: width)
+        case .significant:
+            break
+        }
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

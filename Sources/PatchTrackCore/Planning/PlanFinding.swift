@@ -9,7 +9,7 @@ public struct PlanFinding: Hashable, Sendable {
     /// The first version that fixes the advisory, or `nil` when there is no fix.
     public var fixedVersion: String?
     /// The finding's severity.
-    public var severity: PlanSeverity
+    public var severity: SeverityLevel
     /// Whether a VEX statement says the image is not affected.
     public var suppressedByVEX: Bool
     /// Which layers the package comes from.
@@ -17,7 +17,7 @@ public struct PlanFinding: Hashable, Sendable {
 
     /// Creates a finding.
     public init(
-        advisoryID: String, package: String, installedVersion: String, fixedVersion: String?, severity: PlanSeverity,
+        advisoryID: String, package: String, installedVersion: String, fixedVersion: String?, severity: SeverityLevel,
         suppressedByVEX: Bool = false, layerOrigin: LayerOrigin = .unknown
     ) {
         self.advisoryID = advisoryID

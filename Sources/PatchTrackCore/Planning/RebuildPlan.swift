@@ -38,13 +38,13 @@ public struct RebuildPlanFilter: Hashable, Sendable {
     /// Only entries with a reason of this code.
     public var reason: RebuildReasonCode?
     /// Only entries whose highest fixable finding is at least this severe.
-    public var minimumSeverity: PlanSeverity?
+    public var minimumSeverity: SeverityLevel?
     /// Only entries in this wave.
     public var wave: Int?
 
     /// Creates a filter.
     public init(
-        repository: RepositoryName? = nil, reason: RebuildReasonCode? = nil, minimumSeverity: PlanSeverity? = nil,
+        repository: RepositoryName? = nil, reason: RebuildReasonCode? = nil, minimumSeverity: SeverityLevel? = nil,
         wave: Int? = nil
     ) {
         self.repository = repository

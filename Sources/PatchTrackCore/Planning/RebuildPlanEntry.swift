@@ -44,7 +44,7 @@ public struct RebuildPlanEntry: Hashable, Sendable {
     }
 
     /// The highest severity among the fixable findings, `nil` when there are none.
-    public var highestSeverity: PlanSeverity? { fixableFindings.map(\.severity).max() }
+    public var highestSeverity: SeverityLevel? { fixableFindings.map(\.severity).max() }
 
     /// Plan order: wave, then priority (highest fixable severity, then number of fixable findings, then age, older
     /// first, unknown creation last), then digest.

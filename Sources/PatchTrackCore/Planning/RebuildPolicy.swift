@@ -26,7 +26,7 @@ public struct RebuildPolicy: Hashable, Sendable {
 /// The rules that decide whether one image must be rebuilt.
 public struct RebuildRules: Hashable, Sendable {
     /// Findings below this severity do not call for a rebuild.
-    public var minimumSeverity: PlanSeverity
+    public var minimumSeverity: SeverityLevel
     /// Whether a finding needs a fixed version to call for a rebuild.
     public var requireFix: Bool
     /// Images older than this many days must be rebuilt; `nil` sets no limit.
@@ -36,7 +36,7 @@ public struct RebuildRules: Hashable, Sendable {
 
     /// Creates rules; the defaults are high severity, fix required, 30 days, every base trusted.
     public init(
-        minimumSeverity: PlanSeverity = .high, requireFix: Bool = true, maximumAgeDays: Int? = 30,
+        minimumSeverity: SeverityLevel = .high, requireFix: Bool = true, maximumAgeDays: Int? = 30,
         trustedBasePatterns: [RepositoryPattern] = []
     ) {
         self.minimumSeverity = minimumSeverity
@@ -60,7 +60,7 @@ public struct RebuildRules: Hashable, Sendable {
 /// A per-repository change to ``RebuildRules``: each field left `nil` inherits the policy's default.
 public struct RebuildRulesOverride: Hashable, Sendable {
     /// Replaces the minimum severity.
-    public var minimumSeverity: PlanSeverity?
+    public var minimumSeverity: SeverityLevel?
     /// Replaces whether a fix is required.
     public var requireFix: Bool?
     /// Replaces the maximum age: `.some(nil)` removes the limit, `nil` inherits it.
@@ -70,7 +70,7 @@ public struct RebuildRulesOverride: Hashable, Sendable {
 
     /// Creates an override.
     public init(
-        minimumSeverity: PlanSeverity? = nil, requireFix: Bool? = nil, maximumAgeDays: Int?? = nil,
+        minimumSeverity: SeverityLevel? = nil, requireFix: Bool? = nil, maximumAgeDays: Int?? = nil,
         trustedBasePatterns: [RepositoryPattern]? = nil
     ) {
         self.minimumSeverity = minimumSeverity

@@ -56,7 +56,9 @@ public enum SeverityLevel: String, Comparable, CaseIterable, Sendable {
         lhs.rank < rhs.rank
     }
 
-    private var rank: Int {
+    /// The position on the scale, `unknown` = 0 to `critical` = 4: the one statement of the order, which `<`, rebuild
+    /// planning and Storage's SQL ranking (`AppDatabase.severityRankSQL`) all use.
+    public var rank: Int {
         switch self {
         case .unknown: 0
         case .low: 1
@@ -64,6 +66,12 @@ public enum SeverityLevel: String, Comparable, CaseIterable, Sendable {
         case .high: 3
         case .critical: 4
         }
+    }
+
+    /// The level at `rank` on the scale, or nil outside 0…4.
+    public init?(rank: Int) {
+        guard let level = Self.allCases.first(where: { $0.rank == rank }) else { return nil }
+        self = level
     }
 
     /// Normalised label → level.

@@ -28,11 +28,15 @@ struct AdvisoriesController {
         }
         let data = Data(buffer: buffer)
         let entries: [(position: String, entry: OSVIntake.Entry)]
-        if OSVBundle.isZip(data) {
-            entries = try OSVBundle.entries(zip: data)
-        } else {
-            try checkJSONLimits(data, limits: limits)
-            entries = try OSVBundle.entries(json: data)
+        do {
+            if OSVBundle.isZip(data) {
+                entries = try OSVBundle.entries(zip: data)
+            } else {
+                try checkJSONLimits(data, limits: limits)
+                entries = try OSVBundle.entries(json: data)
+            }
+        } catch let failure as OSVBundle.Failure {
+            throw ProblemDetails(failure)
         }
         let items = try await database.ingestAdvisories(entries)
         MemoryTrim.afterRequest(ofSize: data.count)

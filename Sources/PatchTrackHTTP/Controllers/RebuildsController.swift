@@ -137,7 +137,7 @@ struct RebuildsController {
             filter.reason = code
         }
         if let text = query["min_severity"].map(String.init) {
-            guard let severity = PlanSeverity(rawValue: text) else {
+            guard let severity = SeverityLevel(rawValue: text) else {
                 throw ProblemDetails.badParameter("min_severity", "must be one of unknown, low, medium, high, critical")
             }
             filter.minimumSeverity = severity

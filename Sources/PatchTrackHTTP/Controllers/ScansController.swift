@@ -34,10 +34,19 @@ struct ScansController {
         let ((document, contentHash), size) = try await request.readJSONDocument(
             limits: limits, accepted: "accepted formats: \(IngestError.acceptedFormats)"
         ) { data in
-            (try ScanIngest.document(data, contentType: contentType), AppDatabase.contentHash(of: data))
+            do throws(IngestError) {
+                return (try ScanDocument.parse(data, contentType: contentType), AppDatabase.contentHash(of: data))
+            } catch {
+                throw ProblemDetails(ScanIngest.Failure.unreadable(error))
+            }
         }
         defer { MemoryTrim.afterRequest(ofSize: size) }
-        let parsed = try ScanIngest.prepare(document, override: override)
+        let parsed: ScanIngest.Parsed
+        do throws(ScanSubject.Unresolved) {
+            parsed = try ScanIngest.prepare(document, override: override)
+        } catch {
+            throw ProblemDetails(ScanIngest.Failure.noImage(error))
+        }
         let result = try await database.ingestScan(
             contentHash: contentHash, document: parsed.document, normalized: parsed.normalized, registration: parsed.registration)
         if result.isNew { metrics.ingested(kind: .scan, format: result.format.rawValue) }

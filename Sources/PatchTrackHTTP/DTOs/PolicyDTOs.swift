@@ -123,9 +123,9 @@ struct RepositoryPolicyRequest: Decodable {
 
 /// Field checks shared by the policy bodies.
 enum PolicyValidation {
-    static func severity(_ text: String?, field: String, errors: inout [ProblemDetails.FieldError]) -> PlanSeverity? {
+    static func severity(_ text: String?, field: String, errors: inout [ProblemDetails.FieldError]) -> SeverityLevel? {
         guard let text else { return nil }
-        guard let severity = PlanSeverity(rawValue: text) else {
+        guard let severity = SeverityLevel(rawValue: text) else {
             errors.append(.init(field: field, message: "must be one of unknown, low, medium, high, critical"))
             return nil
         }

@@ -169,7 +169,7 @@ public struct PolicyStore: Sendable {
             return StoredPolicyDefaults(rules: RebuildRules(), sla: ServiceLevel(), updatedAt: nil)
         }
         let rules = RebuildRules(
-            minimumSeverity: PlanSeverity(rawValue: try row.decode("minimumSeverity")) ?? RebuildRules().minimumSeverity,
+            minimumSeverity: SeverityLevel(rawValue: try row.decode("minimumSeverity")) ?? RebuildRules().minimumSeverity,
             requireFix: try row.decode("requireFix"), maximumAgeDays: try row.decode("maximumAgeDays"),
             trustedBasePatterns: patterns(try row.decode("trustedBasePatterns")) ?? [])
         let sla = ServiceLevel(
@@ -189,7 +189,7 @@ public struct PolicyStore: Sendable {
             let maximumAge: String = try row.decode("maximumAge")
             let days: Int? = try row.decode("maximumAgeDays")
             let override = RebuildRulesOverride(
-                minimumSeverity: (try row.decode("minimumSeverity", as: String?.self)).flatMap(PlanSeverity.init(rawValue:)),
+                minimumSeverity: (try row.decode("minimumSeverity", as: String?.self)).flatMap(SeverityLevel.init(rawValue:)),
                 requireFix: try row.decode("requireFix"),
                 maximumAgeDays: maximumAge == "inherit" ? nil : .some(maximumAge == "none" ? nil : days),
                 trustedBasePatterns: patterns(try row.decode("trustedBasePatterns")))

@@ -3,8 +3,8 @@ import PatchTrackCore
 import ZIPFoundation
 
 /// Reads posted advisories: one OSV record, a JSON array of records, or a zip archive of record files (the layout of
-/// osv.dev's per-ecosystem `all.zip`), into positioned intake entries. Shared by `POST /v1/advisories` and
-/// `patchtrack import osv`.
+/// osv.dev's per-ecosystem `all.zip`), into positioned intake entries for ``AppDatabase/ingestAdvisories(_:)``.
+/// Shared by `POST /v1/advisories` and `patchtrack import osv`, which each report a ``Failure`` their own way.
 public enum OSVBundle {
     /// Limits on what a zip may expand to (against zip bombs): per entry and in total.
     public struct Limits: Sendable {
@@ -16,6 +16,25 @@ public enum OSVBundle {
         public init() {}
     }
 
+    /// Why a posted document or archive cannot be read at all (records that cannot be read are rejected entries).
+    public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
+        /// The JSON document could not be read.
+        case unreadable(IngestError)
+        /// The body is not a zip archive ZIPFoundation can open; the reason.
+        case notAZip(String)
+        /// An archive entry (`path`), or the archive as a whole (`$`), breaks the limits or cannot be extracted.
+        case invalidEntry(path: String, message: String)
+
+        /// What is wrong, naming the entry.
+        public var description: String {
+            switch self {
+            case .unreadable(let error): error.detail
+            case .notAZip(let reason): "the body is not a readable zip archive: \(reason)"
+            case .invalidEntry(let path, let message): "\(path): \(message)"
+            }
+        }
+    }
+
     /// Whether `data` starts like a zip archive (`PK\u{3}\u{4}`, or `PK\u{5}\u{6}` when empty).
     public static func isZip(_ data: Data) -> Bool {
         data.count >= 4 && data[data.startIndex] == 0x50 && data[data.startIndex + 1] == 0x4B
@@ -23,24 +42,24 @@ public enum OSVBundle {
     }
 
     /// The entries of a JSON document (`0` for a single record, `[i]` for array items).
-    public static func entries(json data: Data) throws -> [(position: String, entry: OSVIntake.Entry)] {
+    public static func entries(json data: Data) throws(Failure) -> [(position: String, entry: OSVIntake.Entry)] {
         let entries: [OSVIntake.Entry]
         do {
             entries = try OSVIntake.parse(data)
         } catch {
-            throw ProblemDetails(ingestError: error)
+            throw .unreadable(error)
         }
         let isArray = data.first { !$0.isJSONWhitespace } == UInt8(ascii: "[")
         return entries.map { (isArray ? "[\($0.index)]" : "\($0.index)", $0) }
     }
 
     /// The entries of every `.json` file of a zip archive, positioned by path (`[i]` appended for arrays).
-    public static func entries(zip data: Data, limits: Limits = Limits()) throws -> [(position: String, entry: OSVIntake.Entry)] {
+    public static func entries(zip data: Data, limits: Limits = Limits()) throws(Failure) -> [(position: String, entry: OSVIntake.Entry)] {
         let archive: Archive
         do {
             archive = try Archive(data: data, accessMode: .read)
         } catch {
-            throw ProblemDetails(.badRequest, status: .badRequest, detail: "the body is not a readable zip archive: \(error)")
+            throw .notAZip("\(error)")
         }
         var result: [(String, OSVIntake.Entry)] = []
         var total: UInt64 = 0
@@ -48,14 +67,14 @@ public enum OSVBundle {
         for file in archive where file.type == .file && file.path.lowercased().hasSuffix(".json") {
             count += 1
             guard count <= limits.maxEntries else {
-                throw ProblemDetails.invalidField("$", "the archive has more than \(limits.maxEntries) files")
+                throw .invalidEntry(path: "$", message: "the archive has more than \(limits.maxEntries) files")
             }
             guard file.uncompressedSize <= limits.maxEntryBytes else {
-                throw ProblemDetails.invalidField(file.path, "expands to \(file.uncompressedSize) bytes, over \(limits.maxEntryBytes)")
+                throw .invalidEntry(path: file.path, message: "expands to \(file.uncompressedSize) bytes, over \(limits.maxEntryBytes)")
             }
             total += file.uncompressedSize
             guard total <= limits.maxTotalBytes else {
-                throw ProblemDetails.invalidField("$", "the archive expands to more than \(limits.maxTotalBytes) bytes")
+                throw .invalidEntry(path: "$", message: "the archive expands to more than \(limits.maxTotalBytes) bytes")
             }
             var contents = Data(capacity: Int(file.uncompressedSize))
             do {
@@ -64,7 +83,7 @@ public enum OSVBundle {
                     if UInt64(contents.count) > limits.maxEntryBytes { throw CocoaError(.fileReadTooLarge) }
                 }
             } catch {
-                throw ProblemDetails.invalidField(file.path, "cannot be extracted: \(error)")
+                throw .invalidEntry(path: file.path, message: "cannot be extracted: \(error)")
             }
             do {
                 let entries = try OSVIntake.parse(contents)
