@@ -37,4 +37,14 @@ struct TimestampTests {
         #expect(Timestamp.parse("yesterday") == nil)
         #expect(Timestamp.parse("2026-02-30T00:00:00Z") == nil)
     }
+
+    @Test("the stored form and RFC3339Timestamp's UTC form come from one writer")
+    func oneWriter() throws {
+        let timestamp = try #require(RFC3339Timestamp("2016-12-31T23:59:59.25-01:00"))
+        #expect(timestamp.utc == "2017-01-01T00:59:59.25Z")
+        #expect(Timestamp.format(timestamp.date) == "2017-01-01T00:59:59.250Z")
+        // years outside RFC 3339's four digits keep their sign and digits rather than wrapping
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 253_402_300_800)) == "10000-01-01T00:00:00.000Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -62_167_219_201)) == "-0001-12-31T23:59:59.000Z")
+    }
 }
