@@ -63,9 +63,15 @@ enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     ) async throws -> T {
         var executors: [any SQLExecutor] = []
         for _ in 0..<count { executors.append(try open()) }
-        defer { for executor in executors { Task { try? await executor.close() } } }
-        _ = try await StorageEngine.migrate(executors[0])
-        return try await body(executors)
+        do {
+            _ = try await StorageEngine.migrate(executors[0])
+            let result = try await body(executors)
+            for executor in executors { try await executor.close() }
+            return result
+        } catch {
+            for executor in executors { try? await executor.close() }
+            throw error
+        }
     }
 
     private static func drop(_ name: String, _ admin: PostgresExecutor) async throws {
