@@ -94,6 +94,11 @@ public struct SQLStatement: Sendable, ExpressibleByStringInterpolation {
             append(value.sqlValue, .value)
         }
 
+        /// Binds an optional value: NULL (typed, for PostgreSQL) when nil.
+        public mutating func appendInterpolation<Value: SQLBindable>(_ value: Value?) {
+            append(value.sqlValue, .value)
+        }
+
         /// Binds `values` as a one-column set, for `column IN \(set: values)`.
         public mutating func appendInterpolation(set values: [Int64]) {
             append(.text("[" + values.map(String.init).joined(separator: ",") + "]"), .integerSet)

@@ -18,7 +18,7 @@ public enum StorageEngine {
         switch executor {
         case let sqlite as SQLiteExecutor:
             let before = try await sqlite.pool.read { db in try Migrations.migrator.appliedIdentifiers(db) }
-            try await Migrations.migrator.migrate(sqlite.pool)
+            try Migrations.migrator.migrate(sqlite.pool)
             return Migrations.names.filter { !before.contains($0) }
         case let postgres as PostgresExecutor:
             try await postgres.ping()
