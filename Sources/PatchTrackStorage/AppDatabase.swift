@@ -42,9 +42,7 @@ public struct AppDatabase: Sendable {
     /// Applies pending migrations and returns the names of those applied now.
     @discardableResult
     public func migrate() throws -> [String] {
-        let pending = try pool.read { db in try Migrations.migrator.appliedIdentifiers(db) }
-        try Migrations.migrator.migrate(pool)
-        return Migrations.names.filter { !pending.contains($0) }
+        try Migrations.apply(pool)
     }
 
     /// Whether the database answers and every known migration has been applied.
@@ -70,7 +68,7 @@ public struct AppDatabase: Sendable {
     /// The number of committed write transactions, read from the database: equal values mean unchanged data, for
     /// every process on it.
     public func writeGeneration() async throws -> Int {
-        try await pool.read { db in try Self.generations(db).writes }
+        try await generations.current().writes
     }
 
     /// The generations as the transaction of `db` sees them.

@@ -121,16 +121,15 @@ struct PostgresSession: SQLSession {
         let result = try run(statement)
         var rows: [SQLRow] = []
         rows.reserveCapacity(result.rows.count)
-        var columns: [String]?
+        var columns: SQLRow.Columns?
         for row in result.rows {
             var values: [SQLValue] = []
-            var names: [String] = []
             for cell in row {
                 values.append(try Self.value(cell))
-                if columns == nil { names.append(cell.columnName) }
             }
-            if columns == nil { columns = names }
-            rows.append(SQLRow(columns: columns ?? names, values: values))
+            let shared = columns ?? SQLRow.Columns(row.map(\.columnName))
+            columns = shared
+            rows.append(SQLRow(columns: shared, values: values))
         }
         return rows
     }

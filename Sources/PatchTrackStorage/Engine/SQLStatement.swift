@@ -54,10 +54,11 @@ public struct SQLStatement: Sendable, ExpressibleByStringInterpolation {
         forms = stringInterpolation.forms
     }
 
-    /// Whether the statement changes data (INSERT, UPDATE, DELETE, possibly with RETURNING, or a CTE ending in one).
+    /// Whether the statement may change data: it starts with INSERT, UPDATE or DELETE, or with a CTE (which may end in
+    /// one; counted as a change, the safe side for generations). Only the first word is read.
     var isWrite: Bool {
-        let text = texts.joined(separator: " ").uppercased()
-        return ["INSERT ", "UPDATE ", "DELETE "].contains { text.contains($0) }
+        let word = texts[0].drop(while: \.isWhitespace).prefix(6).uppercased()
+        return ["INSERT", "UPDATE", "DELETE"].contains(word) || word.hasPrefix("WITH")
     }
 
     /// The SQL text for `dialect`.

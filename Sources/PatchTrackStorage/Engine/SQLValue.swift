@@ -119,16 +119,33 @@ extension SQLValue {
 
 /// One result row: values by column position and name.
 public struct SQLRow: Sendable {
-    /// The column names, in order.
-    public let columns: [String]
+    /// The column names of a result, in order, shared by its rows; folded to lower case once, for lookups.
+    public struct Columns: Sendable {
+        /// The names as the engine reported them.
+        public let names: [String]
+        /// The names in lower case, as unquoted identifiers compare.
+        let folded: [String]
+
+        /// Folds `names` once for every row of the result.
+        public init(_ names: [String]) {
+            self.names = names
+            self.folded = names.map { $0.lowercased() }
+        }
+    }
+
+    /// The result's columns.
+    public let columnSet: Columns
     /// The values, in column order.
     public let values: [SQLValue]
 
     /// Creates a row.
-    public init(columns: [String], values: [SQLValue]) {
-        self.columns = columns
+    public init(columns: Columns, values: [SQLValue]) {
+        self.columnSet = columns
         self.values = values
     }
+
+    /// The column names, in order.
+    public var columns: [String] { columnSet.names }
 
     /// The value of column `name` as `T`; throws when the column is missing or holds another type.
     /// Names match case-insensitively, as unquoted SQL identifiers do: PostgreSQL reports `createdAt` as
@@ -140,9 +157,7 @@ public struct SQLRow: Sendable {
 
     /// The position of column `name`, compared like an unquoted identifier.
     func index(of name: String) -> Int? {
-        if let exact = columns.firstIndex(of: name) { return exact }
-        let folded = name.lowercased()
-        return columns.firstIndex { $0.lowercased() == folded }
+        columnSet.names.firstIndex(of: name) ?? columnSet.folded.firstIndex(of: name.lowercased())
     }
 
     /// The value at position `index` as `T`.
@@ -161,8 +176,6 @@ public enum SQLError: Error, CustomStringConvertible, Sendable {
     case missingColumn(String)
     /// A column's value is not of the type asked for.
     case typeMismatch(column: String, expected: String, found: SQLValue)
-    /// A unique key or other constraint refused the write.
-    case constraintViolation(String)
     /// The database location could not be understood.
     case invalidLocation(String)
     /// The database server does not answer.
@@ -172,7 +185,6 @@ public enum SQLError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .missingColumn(let name): "no column \(name) in the result"
         case .typeMismatch(let column, let expected, let found): "column \(column) holds \(found), not \(expected)"
-        case .constraintViolation(let detail): "constraint violated: \(detail)"
         case .invalidLocation(let detail): detail
         case .unreachable(let detail): detail
         }

@@ -43,13 +43,13 @@ struct SQLiteSession: SQLSession {
 
     func fetchAll(_ statement: SQLStatement) throws -> [SQLRow] {
         let prepared = try prepare(statement)
-        let columns = prepared.columnNames
+        let columns = SQLRow.Columns(prepared.columnNames)
         var rows: [SQLRow] = []
         let cursor = try Row.fetchCursor(prepared)
         while let row = try cursor.next() {
             var values: [SQLValue] = []
-            values.reserveCapacity(columns.count)
-            for index in 0..<columns.count {
+            values.reserveCapacity(columns.names.count)
+            for index in 0..<columns.names.count {
                 values.append(SQLValue(row[index] as DatabaseValue))
             }
             rows.append(SQLRow(columns: columns, values: values))

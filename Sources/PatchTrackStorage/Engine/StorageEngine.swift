@@ -17,9 +17,7 @@ public enum StorageEngine {
     public static func migrate(_ executor: any SQLExecutor) async throws -> [String] {
         switch executor {
         case let sqlite as SQLiteExecutor:
-            let before = try await sqlite.pool.read { db in try Migrations.migrator.appliedIdentifiers(db) }
-            try Migrations.migrator.migrate(sqlite.pool)
-            return Migrations.names.filter { !before.contains($0) }
+            return try Migrations.apply(sqlite.pool)
         case let postgres as PostgresExecutor:
             try await postgres.ping()
             return try await PostgresMigrations.migrate(postgres)

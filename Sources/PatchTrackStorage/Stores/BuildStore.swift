@@ -55,13 +55,11 @@ public struct StoredBuild: Sendable, Equatable {
 /// Builds CI reports: started, then succeeded (with the new digest, which supersedes the one it rebuilt) or failed.
 /// Written once for both engines; finishing a build locks the started build's row.
 public struct BuildStore: Sendable {
-    let generations: GenerationStore
-    let now: @Sendable () -> Date
+    let context: StoreContext
 
     /// Wraps an executor; `now` stamps reports.
     public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.generations = GenerationStore(executor: executor)
-        self.now = now
+        context = StoreContext(executor: executor, now: now)
     }
 
     /// Records a build report in one transaction. A report that finishes a build (succeeded or failed) completes the
@@ -70,8 +68,8 @@ public struct BuildStore: Sendable {
     /// plan and its open requests close), and, when the new digest has been scanned already, the replaced image's
     /// findings get their fate. Returns the build and whether it is new.
     public func record(_ report: BuildReport, by token: TokenInfo) async throws -> (build: StoredBuild, created: Bool) {
-        let now = Timestamp.format(self.now())
-        return try await generations.write { session in
+        let now = context.timestamp
+        return try await context.generations.write { session in
             let repositoryId = try RegistryStore.repositoryID(session, name: report.repository.value, now: now)
             var replacesId: Int64?
             if let replaces = report.replaces {
@@ -154,7 +152,7 @@ public struct BuildStore: Sendable {
 
     /// Builds, newest first, optionally of one repository and with one status.
     public func list(repository: String?, status: BuildStatus?, before cursor: Int64?, limit: Int) async throws -> Page<StoredBuild> {
-        try await generations.executor.read { session in
+        try await context.executor.read { session in
             let ids = try session.fetchAll(
                 """
                 SELECT b.id FROM build b

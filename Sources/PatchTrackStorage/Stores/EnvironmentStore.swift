@@ -31,19 +31,17 @@ public struct EnvironmentSettings: Sendable, Equatable {
 
 /// Environments: named places that run images (clusters, stages), in the order rollouts go through them.
 public struct EnvironmentStore: Sendable {
-    let generations: GenerationStore
-    let now: @Sendable () -> Date
+    let context: StoreContext
 
     /// Wraps an executor; `now` stamps changes.
     public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.generations = GenerationStore(executor: executor)
-        self.now = now
+        context = StoreContext(executor: executor, now: now)
     }
 
     /// Creates or updates environment `name`. Returns it and whether it is new.
     public func put(name: String, _ settings: EnvironmentSettings) async throws -> (StoredEnvironment, created: Bool) {
-        let now = Timestamp.format(self.now())
-        return try await generations.write(affectsFindings: false) { session in
+        let now = context.timestamp
+        return try await context.generations.write(affectsFindings: false) { session in
             let exists = try session.fetchValue("SELECT count(*) FROM environment WHERE name = \(name)", as: Int.self) ?? 0
             try session.execute(
                 """
@@ -61,12 +59,12 @@ public struct EnvironmentStore: Sendable {
 
     /// Every environment in order (position, then name).
     public func list() async throws -> [StoredEnvironment] {
-        try await generations.executor.read { session in try Self.environments(session, name: nil) }
+        try await context.executor.read { session in try Self.environments(session, name: nil) }
     }
 
     /// Environment `name`, or nil.
     public func environment(name: String) async throws -> StoredEnvironment? {
-        try await generations.executor.read { session in try Self.environments(session, name: name).first }
+        try await context.executor.read { session in try Self.environments(session, name: name).first }
     }
 
     // MARK: - Steps

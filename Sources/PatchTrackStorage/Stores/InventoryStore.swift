@@ -54,13 +54,11 @@ public struct SnapshotSummary: Sendable, Equatable {
 /// Inventory: what each environment runs, posted as snapshots (history kept for a retention period), with each
 /// image's running interval per environment. Written once for both engines.
 public struct InventoryStore: Sendable {
-    let generations: GenerationStore
-    let now: @Sendable () -> Date
+    let context: StoreContext
 
     /// Wraps an executor; `now` stamps snapshots.
     public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.generations = GenerationStore(executor: executor)
-        self.now = now
+        context = StoreContext(executor: executor, now: now)
     }
 
     /// Replaces what environment `name` runs with `document` in one transaction: stores the snapshot (older ones
@@ -72,9 +70,9 @@ public struct InventoryStore: Sendable {
     public func record(
         environment name: String, _ document: InventoryDocument, by token: TokenInfo, retentionDays: Int? = nil
     ) async throws -> InventoryOutcome? {
-        let now = Timestamp.format(self.now())
-        let cutoff = retentionDays.map { Timestamp.format(self.now().addingTimeInterval(-Double($0) * 86_400)) }
-        return try await generations.write(affectsFindings: false) { session -> InventoryOutcome? in
+        let now = context.timestamp
+        let cutoff = retentionDays.map { Timestamp.format(context.now().addingTimeInterval(-Double($0) * 86_400)) }
+        return try await context.generations.write(affectsFindings: false) { session -> InventoryOutcome? in
             // The environment's row is locked: two replicas posting for one environment post one after the other.
             guard let environmentId = try EnvironmentStore.lockEnvironment(session, name: name) else { return nil }
             var repositoryIds: [String: Int64] = [:]
@@ -158,7 +156,7 @@ public struct InventoryStore: Sendable {
 
     /// The newest inventory of environment `name`, workload by workload; nil when the environment does not exist.
     public func current(environment name: String) async throws -> (snapshot: SnapshotSummary?, workloads: [RunningWorkload])? {
-        try await generations.executor.read { session in
+        try await context.executor.read { session in
             guard let environmentId = try EnvironmentStore.environmentID(session, name: name) else { return nil }
             guard
                 let snapshot = try Self.snapshots(
@@ -198,7 +196,7 @@ public struct InventoryStore: Sendable {
 
     /// The snapshots of environment `name`, newest first; nil when the environment does not exist.
     public func snapshots(environment name: String, before cursor: Int64?, limit: Int) async throws -> Page<SnapshotSummary>? {
-        try await generations.executor.read { session in
+        try await context.executor.read { session in
             guard let environmentId = try EnvironmentStore.environmentID(session, name: name) else { return nil }
             let items = try Self.snapshots(
                 session, environmentId: environmentId, "(\(cursor) IS NULL OR s.id < \(cursor)) ORDER BY s.id DESC LIMIT \(limit + 1)")

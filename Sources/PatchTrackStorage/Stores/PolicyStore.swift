@@ -56,26 +56,24 @@ public struct PolicyChange: Sendable, Equatable {
 /// The rebuild policy: defaults (Core's until an admin changes them) and per-repository overrides, with an audit
 /// trail of every change.
 public struct PolicyStore: Sendable {
-    let generations: GenerationStore
-    let now: @Sendable () -> Date
+    let context: StoreContext
 
     /// Wraps an executor; `now` stamps changes.
     public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.generations = GenerationStore(executor: executor)
-        self.now = now
+        context = StoreContext(executor: executor, now: now)
     }
 
     /// The defaults and every repository override.
     public func policy() async throws -> StoredPolicy {
-        try await generations.executor.read { session in try Self.loadPolicy(session) }
+        try await context.executor.read { session in try Self.loadPolicy(session) }
     }
 
     /// Changes the defaults with `change` (which sees the current ones) and audits the change as `token`.
     public func updateDefaults(
         by token: TokenInfo, _ change: @escaping @Sendable (inout RebuildRules, inout ServiceLevel) -> Void
     ) async throws -> StoredPolicy {
-        let now = Timestamp.format(self.now())
-        return try await generations.write(affectsFindings: false) { session in
+        let now = context.timestamp
+        return try await context.generations.write(affectsFindings: false) { session in
             try session.serialize(on: .policy)
             let old = try Self.loadDefaults(session)
             var rules = old.rules
@@ -107,8 +105,8 @@ public struct PolicyStore: Sendable {
     public func setOverride(
         repository: String, override: RebuildRulesOverride, by token: TokenInfo
     ) async throws -> StoredRepositoryPolicy {
-        let now = Timestamp.format(self.now())
-        return try await generations.write(affectsFindings: false) { session in
+        let now = context.timestamp
+        return try await context.generations.write(affectsFindings: false) { session in
             try session.serialize(on: .policy)
             let old = try Self.loadOverrides(session, repository: repository).first
             let maximumAge: String
@@ -139,7 +137,7 @@ public struct PolicyStore: Sendable {
 
     /// Every audited change, oldest first.
     public func changes() async throws -> [PolicyChange] {
-        try await generations.executor.read { session in
+        try await context.executor.read { session in
             try session.fetchAll(
                 "SELECT id, repository, tokenId, tokenName, changedAt, oldValue, newValue FROM policyChange ORDER BY id"
             ).map { row in

@@ -5,24 +5,20 @@ import PatchTrackCore
 /// digest history. Written once for both engines; other use cases reach its steps (`upsertImage`, `moveTag`, …)
 /// inside their own transactions.
 public struct RegistryStore: Sendable {
-    let generations: GenerationStore
-    let now: @Sendable () -> Date
+    let context: StoreContext
 
     /// Wraps an executor; `now` stamps registrations and tag moves.
     public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.generations = GenerationStore(executor: executor)
-        self.now = now
+        context = StoreContext(executor: executor, now: now)
     }
-
-    private var executor: any SQLExecutor { generations.executor }
 
     // MARK: - Use cases
 
     /// Registers `registration` or updates the image with its digest; moves its tags, recording each move.
     /// Returns the stored image and whether it was new.
     public func registerImage(_ registration: ImageRegistration) async throws -> (image: StoredImage, created: Bool) {
-        let now = Timestamp.format(self.now())
-        return try await generations.write { session in
+        let now = context.timestamp
+        return try await context.generations.write { session in
             let created = try Self.upsertImage(session, registration, now: now)
             guard let image = try Self.storedImages(session, ids: [created.id]).first else {
                 throw StorageError.notFound("image \(registration.digest)")
@@ -33,7 +29,7 @@ public struct RegistryStore: Sendable {
 
     /// The image with `digest`, or nil.
     public func image(digest: String) async throws -> StoredImage? {
-        try await executor.read { session in
+        try await context.executor.read { session in
             guard let id = try session.fetchValue("SELECT id FROM image WHERE digest = \(digest)", as: Int64.self) else {
                 return nil
             }
@@ -44,7 +40,7 @@ public struct RegistryStore: Sendable {
     /// Images ordered by id, optionally only those in `repository` (first registered there or tagged there) and
     /// pointed to by `tag`.
     public func images(repository: String?, tag: String?, after cursor: Int64?, limit: Int) async throws -> Page<StoredImage> {
-        try await executor.read { session in
+        try await context.executor.read { session in
             let ids = try session.fetchAll(
                 """
                 SELECT i.id FROM image i
@@ -66,7 +62,7 @@ public struct RegistryStore: Sendable {
 
     /// Repositories by name order, each with its tags.
     public func repositories(after cursor: String?, limit: Int) async throws -> (items: [RepositorySummary], nextCursor: String?) {
-        try await executor.read { session in
+        try await context.executor.read { session in
             let rows = try session.fetchAll(
                 """
                 SELECT r.id, r.name, r.createdAt, (SELECT count(*) FROM image i WHERE i.repositoryId = r.id) AS imageCount
@@ -81,7 +77,7 @@ public struct RegistryStore: Sendable {
 
     /// One repository with every tag's history, or nil.
     public func repository(name: String) async throws -> RepositorySummary? {
-        try await executor.read { session in
+        try await context.executor.read { session in
             guard let row = try session.fetchOne(
                 """
                 SELECT r.id, r.name, r.createdAt, (SELECT count(*) FROM image i WHERE i.repositoryId = r.id) AS imageCount

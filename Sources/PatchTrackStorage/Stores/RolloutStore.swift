@@ -92,22 +92,20 @@ public enum RolloutStateFilter: Sendable, Equatable {
 /// controller and observed in inventory snapshots. Written once for both engines; the environment's row is locked
 /// while a rollout starts, so two replicas cannot start two rollouts of one workload.
 public struct RolloutStore: Sendable {
-    let generations: GenerationStore
-    let now: @Sendable () -> Date
+    let context: StoreContext
 
     /// Wraps an executor; `now` stamps events.
     public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.generations = GenerationStore(executor: executor)
-        self.now = now
+        context = StoreContext(executor: executor, now: now)
     }
 
     /// Starts a rollout. The environment must exist; unknown digests are registered in the repository. A workload has
     /// at most one active rollout: the same request again returns the active one (created false); a rollout to
     /// another digest aborts the active one first (recorded as its event).
     public func create(_ request: RolloutRequest, by token: TokenInfo) async throws -> (StoredRollout, created: Bool) {
-        let now = Timestamp.format(self.now())
+        let now = context.timestamp
         let startedAt = request.startedAt.map(Timestamp.format) ?? now
-        return try await generations.write(affectsFindings: false) { session in
+        return try await context.generations.write(affectsFindings: false) { session in
             guard let environmentId = try EnvironmentStore.lockEnvironment(session, name: request.environment) else {
                 throw StorageError.invalid(field: "environment", message: "no environment is named \(request.environment)")
             }
@@ -165,8 +163,8 @@ public struct RolloutStore: Sendable {
 
     /// Records a reported event of rollout `id`. Nil when no such rollout; a conflict when it has finished.
     public func recordEvent(id: Int64, status: RolloutState, weight: Int?, at: Date?, by token: TokenInfo) async throws -> StoredRollout? {
-        let now = Timestamp.format(self.now())
-        return try await generations.write(affectsFindings: false) { session in
+        let now = context.timestamp
+        return try await context.generations.write(affectsFindings: false) { session in
             guard let state = try session.fetchValue(
                 "SELECT state FROM rollout WHERE id = \(id) \(SQLStatement.forUpdate)", as: String.self)
             else { return nil }
@@ -184,7 +182,7 @@ public struct RolloutStore: Sendable {
 
     /// Rollout `id` with its events, or nil.
     public func rollout(id: Int64) async throws -> StoredRollout? {
-        try await generations.executor.read { session in
+        try await context.executor.read { session in
             guard var rollout = try Self.storedRollouts(session, "r.id = \(id)").first else { return nil }
             rollout.events = try Self.events(session, rolloutId: id)
             return rollout
@@ -193,7 +191,7 @@ public struct RolloutStore: Sendable {
 
     /// Rollouts, newest first, filtered by state and environment.
     public func list(state: RolloutStateFilter?, environment: String?, before cursor: Int64?, limit: Int) async throws -> Page<StoredRollout> {
-        try await generations.executor.read { session in
+        try await context.executor.read { session in
             let items = try Self.storedRollouts(
                 session,
                 """

@@ -4,22 +4,18 @@ import PatchTrackCore
 /// API tokens: created with a random secret of which only the SHA-256 is stored, listed without secrets, revoked,
 /// and looked up by their public key for authentication. Written once for both engines.
 public struct TokenStore: Sendable {
-    let generations: GenerationStore
-    let now: @Sendable () -> Date
+    let context: StoreContext
 
     /// Wraps an executor; `now` stamps creation and revocation.
     public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.generations = GenerationStore(executor: executor)
-        self.now = now
+        context = StoreContext(executor: executor, now: now)
     }
-
-    private var executor: any SQLExecutor { generations.executor }
 
     /// Creates a token with `role`, storing only the SHA-256 of its secret.
     public func create(name: String, role: Role, createdBy: Int64? = nil) async throws -> NewToken {
         let (lookupKey, secret) = TokenSecret.generate()
-        let createdAt = Timestamp.format(now())
-        return try await generations.write(affectsFindings: false) { session in
+        let createdAt = context.timestamp
+        return try await context.generations.write(affectsFindings: false) { session in
             try Self.insert(session, name: name, role: role, lookupKey: lookupKey, secret: secret, createdAt: createdAt, createdBy: createdBy)
         }
     }
@@ -28,8 +24,8 @@ public struct TokenStore: Sendable {
     /// Processes starting together on one database create one between them.
     public func createInitialAdminIfNeeded(name: String = "initial-admin") async throws -> NewToken? {
         let (lookupKey, secret) = TokenSecret.generate()
-        let createdAt = Timestamp.format(now())
-        return try await generations.write(affectsFindings: false) { session -> NewToken? in
+        let createdAt = context.timestamp
+        return try await context.generations.write(affectsFindings: false) { session -> NewToken? in
             try session.serialize(on: .initialAdminToken)
             let admins = try session.fetchValue(
                 "SELECT count(*) FROM token WHERE role = \(Role.admin.rawValue) AND revokedAt IS NULL", as: Int.self)
@@ -40,15 +36,15 @@ public struct TokenStore: Sendable {
 
     /// Every token, newest first, without secrets.
     public func list() async throws -> [TokenInfo] {
-        try await executor.read { session in
+        try await context.executor.read { session in
             try session.fetchAll("SELECT \(Self.columns) FROM token ORDER BY id DESC").map(Self.info)
         }
     }
 
     /// Revokes token `id` at once. Revoking a revoked token changes nothing.
     public func revoke(id: Int64) async throws -> TokenInfo {
-        let revokedAt = Timestamp.format(now())
-        return try await generations.write(affectsFindings: false) { session in
+        let revokedAt = context.timestamp
+        return try await context.generations.write(affectsFindings: false) { session in
             try session.execute(
                 "UPDATE token SET revokedAt = \(revokedAt) WHERE id = \(id) AND revokedAt IS NULL")
             guard let row = try session.fetchOne("SELECT \(Self.columns) FROM token WHERE id = \(id)") else {
@@ -61,7 +57,7 @@ public struct TokenStore: Sendable {
     /// The live (not revoked) token whose secret is `secret`, compared in constant time; nil otherwise.
     public func authenticate(secret: String) async throws -> TokenInfo? {
         guard let lookupKey = TokenSecret.lookupKey(of: secret) else { return nil }
-        let row = try await executor.read { session in
+        let row = try await context.executor.read { session in
             try session.fetchOne(
                 "SELECT \(Self.columns), secretHash FROM token WHERE lookupKey = \(lookupKey)")
         }

@@ -14,20 +14,18 @@ public struct VEXIngestResult: Sendable {
 /// VEX statements: producers' claims about advisories for images, repositories or packages. Written once for both
 /// engines.
 public struct VEXStore: Sendable {
-    let generations: GenerationStore
-    let now: @Sendable () -> Date
+    let context: StoreContext
 
     /// Wraps an executor; `now` stamps statements.
     public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.generations = GenerationStore(executor: executor)
-        self.now = now
+        context = StoreContext(executor: executor, now: now)
     }
 
     /// Stores the statements of a VEX document in one transaction. A document with an id replaces the statements of
     /// its earlier versions, so posting it again changes nothing.
     public func ingest(_ document: VEXDocument) async throws -> VEXIngestResult {
-        let now = Timestamp.format(self.now())
-        return try await generations.write { session in
+        let now = context.timestamp
+        return try await context.generations.write { session in
             var result = VEXIngestResult(stored: 0, skipped: document.skipped.map { ($0.path, $0.reason) }, replaced: 0)
             if let id = document.id {
                 result.replaced = try session.execute(
