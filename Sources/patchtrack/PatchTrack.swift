@@ -8,7 +8,7 @@ struct PatchTrack: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patchtrack",
         abstract: "Tracks container images, their packages and advisories, rebuilds and rollouts.",
-        subcommands: [Serve.self, Migrate.self, TokenCommand.self, ImportCommand.self, VersionCompare.self],
+        subcommands: [Serve.self, Migrate.self, TokenCommand.self, ImportCommand.self, CopyDatabase.self, VersionCompare.self],
         defaultSubcommand: nil)
 }
 
@@ -49,8 +49,13 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The executor for the location (either engine).
     func open() throws -> any SQLExecutor {
+        try Self.open(try location())
+    }
+
+    /// The executor for `location`.
+    static func open(_ location: DatabaseLocation) throws -> any SQLExecutor {
         var logger = Logger(label: "patchtrack.storage")
         logger.logLevel = .error  // PostgresNIO's pool logs each failed connection attempt at info
-        return try StorageEngine.open(try location(), logger: logger)
+        return try StorageEngine.open(location, logger: logger)
     }
 }

@@ -121,7 +121,7 @@ public struct SQLStatement: Sendable, ExpressibleByStringInterpolation {
             }
         }
 
-        fileprivate mutating func append(_ value: SQLValue, _ form: Form) {
+        mutating func append(_ value: SQLValue, _ form: Form) {
             arguments.append(value)
             forms.append(form)
             texts.append("")
