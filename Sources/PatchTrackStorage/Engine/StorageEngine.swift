@@ -36,6 +36,20 @@ public enum StorageEngine {
         }
     }
 
+    /// Whether the database answers within `timeout` and has every migration this build knows: what `/readyz` asks.
+    public static func isReady(_ executor: any SQLExecutor, timeout: Duration) async -> Bool {
+        let known = knownMigrations(executor.dialect)
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await appliedMigrations(executor)).map { Set(known).isSubset(of: $0) } ?? false }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            defer { group.cancelAll() }
+            return await group.next() ?? false
+        }
+    }
+
     /// Names of the migrations this build knows for `dialect`, in order (the same identifiers on both engines).
     public static func knownMigrations(_ dialect: SQLDialect) -> [String] {
         switch dialect {
