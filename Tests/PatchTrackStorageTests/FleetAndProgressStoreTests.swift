@@ -145,4 +145,17 @@ struct FleetAndProgressStoreTests {
             #expect(try await fleet.slaBreaches(includeDueSoon: false, severity: nil).isEmpty)
         }
     }
+
+    @Test("sums of BIGINT columns (numeric on PostgreSQL) read as integers, fractions as reals", arguments: TestEngine.available)
+    func sums(engine: TestEngine) async throws {
+        try await engine.withDatabase { executors in
+            let (sum, fraction) = try await executors[0].read { session in
+                (
+                    try session.fetchValue("SELECT sum(replicas) FROM (SELECT CAST(2 AS BIGINT) AS replicas UNION ALL SELECT 40) t", as: Int.self),
+                    try session.fetchValue("SELECT sum(share) FROM (SELECT 1.25 AS share UNION ALL SELECT 1.25) t", as: Double.self)
+                )
+            }
+            #expect(sum == 42 && fraction == 2.5)
+        }
+    }
 }

@@ -150,4 +150,37 @@ struct RebuildStorageTests {
             #expect(input.policy.defaults == RebuildRules())
         }
     }
+
+    @Test("a rebuild request and a base are stored; a base that would loop the lineage is refused", arguments: TestEngine.available)
+    func requestsAndBases(engine: TestEngine) async throws {
+        try await withStore(engine) { executor, store in
+            // given
+            let token = try await TokenStore(executor: executor).create(name: "ci", role: .ingest).info
+            let registry = RegistryStore(executor: executor)
+            let (first, second) = (try Digest(parsing: Self.first), try Digest(parsing: Self.second))
+            _ = try await registry.registerImage(
+                ImageRegistration(repository: try RepositoryName(parsing: "ghcr.io/acme/app"), digest: first, tags: ["latest"]))
+            let base = ImageReference(repository: try RepositoryName(parsing: "docker.io/library/debian"), tag: "12", digest: second)
+
+            // when
+            let request = try #require(try await store.requestRebuild(digest: Self.first, reason: "please", by: token))
+            let unknown = try await store.requestRebuild(digest: Self.second, reason: "please", by: token)
+            let image = try await store.setBase(digest: Self.first, base: base)
+
+            // then
+            #expect(request.digest == Self.first && request.requestedBy == "ci" && unknown == nil)
+            #expect(image.baseReference == base.description && image.baseDigest == Self.second)
+            #expect(try await registry.image(digest: Self.second)?.repository == "docker.io/library/debian")
+            let input = try await store.rebuildPlanInput()
+            #expect(input.requests[first]?.map(\.reason) == ["please"])
+            #expect(input.images.first { $0.digest == first }?.base == base)
+            await #expect(throws: PlanningError.self) {
+                _ = try await store.setBase(
+                    digest: Self.second, base: ImageReference(repository: try RepositoryName(parsing: "ghcr.io/acme/app"), digest: first))
+            }
+            await #expect(throws: StorageError.self) {
+                _ = try await store.setBase(digest: "sha256:" + String(repeating: "3", count: 64), base: base)
+            }
+        }
+    }
 }
