@@ -21,8 +21,8 @@ struct BuildsTests {
             let musl = try await client.send(.get, "/v1/images/\(digest("a"))/components?name=musl", token: environment.read)
             let muslPURL = try #require((musl.json["items"] as? [[String: Any]])?.first?["purl"] as? String)
             let seeder = Seeder(environment)
-            try seeder.finding(image: digest("a"), vulnerability: "CVE-2026-1000", package: "musl", purl: muslPURL)
-            try seeder.finding(image: digest("a"), vulnerability: "CVE-2026-2000", package: "fakepkg", purl: "pkg:apk/alpine/fakepkg@1.0")
+            try await seeder.finding(image: digest("a"), vulnerability: "CVE-2026-1000", package: "musl", purl: muslPURL)
+            try await seeder.finding(image: digest("a"), vulnerability: "CVE-2026-2000", package: "fakepkg", purl: "pkg:apk/alpine/fakepkg@1.0")
             let requested = try await client.send(
                 .post, "/v1/rebuilds/requests", token: environment.ingest, body: #"{"digest":"\#(digest("a"))","reason":"monthly refresh"}"#)
             #expect(requested.status == .created)
@@ -54,7 +54,7 @@ struct BuildsTests {
             let new = try await client.send(.get, "/v1/images/\(digest("b"))", token: environment.read)
             #expect(new.json["predecessor"] as? String == digest("a"))
             #expect((new.json["tags"] as? [[String: String]])?.first?["name"] == "latest")
-            #expect(try seeder.count("SELECT count(*) FROM rebuildRequest WHERE closedAt IS NOT NULL") == 1)
+            #expect(try await seeder.count("SELECT count(*) FROM rebuildRequest WHERE closedAt IS NOT NULL") == 1)
             let explained = try await client.send(.get, "/v1/images/\(digest("a"))/rebuild", token: environment.read)
             #expect(explained.json["counted"] as? Bool == false)
             #expect((explained.json["detail"] as? String)?.contains("superseded by \(digest("b"))") == true)
@@ -68,8 +68,8 @@ struct BuildsTests {
             let build = try #require((builds.json["items"] as? [[String: Any]])?.first)
             #expect(build["fixed_in_successor"] as? Int == 1)
             #expect(build["still_present"] as? Int == 1)
-            #expect(try seeder.count("SELECT count(*) FROM findingFate WHERE fate = 'fixed_in_successor'") == 1)
-            #expect(try seeder.count(
+            #expect(try await seeder.count("SELECT count(*) FROM findingFate WHERE fate = 'fixed_in_successor'") == 1)
+            #expect(try await seeder.count(
                 "SELECT count(*) FROM findingFate ff JOIN finding f ON f.id = ff.findingId WHERE ff.fate = 'still_present' AND f.packageName = 'musl'") == 1)
         }
     }

@@ -27,10 +27,10 @@ struct RebuildPlanTests {
         try await environment.withClient { client in
             try await registerChain(client, environment)
             let seeder = Seeder(environment)
-            try seeder.finding(image: digest("1"), vulnerability: "CVE-2026-0001", package: "openssl", severity: "critical", layer: "sha256:l1")
-            try seeder.finding(image: digest("3"), vulnerability: "CVE-2026-0001", package: "openssl", severity: "critical", layer: "sha256:l1")
-            try seeder.finding(image: digest("3"), vulnerability: "CVE-2026-0002", package: "app-lib", layer: "sha256:l9")
-            try seeder.layer(image: digest("2"), layer: "sha256:l1")
+            try await seeder.finding(image: digest("1"), vulnerability: "CVE-2026-0001", package: "openssl", severity: "critical", layer: "sha256:l1")
+            try await seeder.finding(image: digest("3"), vulnerability: "CVE-2026-0001", package: "openssl", severity: "critical", layer: "sha256:l1")
+            try await seeder.finding(image: digest("3"), vulnerability: "CVE-2026-0002", package: "app-lib", layer: "sha256:l9")
+            try await seeder.layer(image: digest("2"), layer: "sha256:l1")
 
             // when
             let reply = try await client.send(.get, "/v1/rebuilds/plan", token: environment.read)
@@ -135,11 +135,11 @@ struct RebuildPlanTests {
         try await environment.withClient { client in
             // given
             try await client.register(Self.app, tag: "latest", digest: digest("a"), token: environment.ingest)
-            try Seeder(environment).finding(image: digest("a"), vulnerability: "CVE-2026-0003", package: "zlib")
+            try await Seeder(environment).finding(image: digest("a"), vulnerability: "CVE-2026-0003", package: "zlib")
             #expect(try await client.plan(token: environment.read).map(reasonCodes) == [["fixable_vulnerability"]])
 
             // when
-            try Seeder(environment).vex(image: digest("a"), vulnerability: "CVE-2026-0003", status: "not_affected")
+            try await Seeder(environment).vex(image: digest("a"), vulnerability: "CVE-2026-0003", status: "not_affected")
 
             // then
             #expect(try await client.plan(token: environment.read).isEmpty)
@@ -206,11 +206,11 @@ struct RebuildPlanTests {
             try await client.register("ghcr.io/acme/four", tag: "1", digest: digest("d"), created: "2026-11-09T00:00:00Z", token: environment.ingest)
             try await client.register(
                 "ghcr.io/acme/child", tag: "1", digest: digest("0"), base: "ghcr.io/acme/three:1@\(digest("c"))", token: environment.ingest)
-            try seeder.finding(image: digest("e"), vulnerability: "CVE-1", package: "a")
-            try seeder.finding(image: digest("f"), vulnerability: "CVE-1", package: "a")
-            try seeder.finding(image: digest("f"), vulnerability: "CVE-2", package: "b")
-            try seeder.finding(image: digest("c"), vulnerability: "CVE-3", package: "c", severity: "critical")
-            try seeder.finding(image: digest("d"), vulnerability: "CVE-1", package: "a")
+            try await seeder.finding(image: digest("e"), vulnerability: "CVE-1", package: "a")
+            try await seeder.finding(image: digest("f"), vulnerability: "CVE-1", package: "a")
+            try await seeder.finding(image: digest("f"), vulnerability: "CVE-2", package: "b")
+            try await seeder.finding(image: digest("c"), vulnerability: "CVE-3", package: "c", severity: "critical")
+            try await seeder.finding(image: digest("d"), vulnerability: "CVE-1", package: "a")
 
             // when
             let first = try await client.plan(token: environment.read)

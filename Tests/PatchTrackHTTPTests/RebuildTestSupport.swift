@@ -1,6 +1,7 @@
 import Foundation
-import GRDB
+import Logging
 import PatchTrackCore
+import PatchTrackStorage
 import Synchronization
 import Testing
 
@@ -27,7 +28,7 @@ final class TestClock: Sendable {
 }
 
 /// Rows that other features produce (advisories and their findings, VEX statements), written directly with SQL
-/// through a second connection to the test database.
+/// through a second executor on the test database, as another process's store would (bumping the generations).
 struct Seeder {
     let path: String
 
@@ -35,76 +36,81 @@ struct Seeder {
         path = environment.configuration.databasePath
     }
 
-    private func write(_ body: (Database) throws -> Void) throws {
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(5)
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        try queue.write(body)
-        try queue.close()
+    /// Runs `body` in one write transaction of a new executor, closed afterwards.
+    private func write(_ body: @escaping @Sendable (any SQLSession) throws -> Void) async throws {
+        let executor = try StorageEngine.open(.sqlite(path: path), logger: Logger(label: "patchtrack.tests.seeder"))
+        do {
+            try await GenerationStore(executor: executor).write(body)
+            try await executor.close()
+        } catch {
+            try? await executor.close()
+            throw error
+        }
     }
 
     /// An open finding of `vulnerability` in `package` on the image with `image` digest.
     func finding(
         image: String, vulnerability: String, package: String, installed: String = "1.0", fixed: String? = "1.1",
         severity: String = "high", purl: String? = nil, layer: String? = nil
-    ) throws {
-        try write { db in
-            try db.execute(
-                literal: """
-                    INSERT INTO advisory (osvId, modified, severityLevel, vulnerabilityId, record, importedAt, updatedAt)
-                    VALUES (\(vulnerability), '2026-01-01T00:00:00Z', \(severity), \(vulnerability), '{}',
-                        '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')
-                    ON CONFLICT (osvId) DO NOTHING
-                    """)
-            try db.execute(
-                literal: """
-                    INSERT INTO finding (imageId, purl, ecosystem, packageName, installedVersion, layerDigest, advisoryId,
-                        vulnerabilityId, fixedVersion, severityLevel, state, firstDetected, lastDetected)
-                    VALUES ((SELECT id FROM image WHERE digest = \(image)),
-                        \(purl ?? "pkg:deb/debian/\(package)@\(installed)"), 'Debian', \(package), \(installed), \(layer),
-                        (SELECT id FROM advisory WHERE osvId = \(vulnerability)), \(vulnerability), \(fixed), \(severity),
-                        'open', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')
-                    """)
+    ) async throws {
+        try await write { session in
+            try session.execute(
+                """
+                INSERT INTO advisory (osvId, modified, severityLevel, vulnerabilityId, record, importedAt, updatedAt)
+                VALUES (\(vulnerability), '2026-01-01T00:00:00Z', \(severity), \(vulnerability), '{}',
+                    '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')
+                ON CONFLICT (osvId) DO NOTHING
+                """)
+            try session.execute(
+                """
+                INSERT INTO finding (imageId, purl, ecosystem, packageName, installedVersion, layerDigest, advisoryId,
+                    vulnerabilityId, fixedVersion, severityLevel, state, firstDetected, lastDetected)
+                VALUES ((SELECT id FROM image WHERE digest = \(image)),
+                    \(purl ?? "pkg:deb/debian/\(package)@\(installed)"), 'Debian', \(package), \(installed), \(layer),
+                    (SELECT id FROM advisory WHERE osvId = \(vulnerability)), \(vulnerability), \(fixed), \(severity),
+                    'open', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')
+                """)
         }
     }
 
     /// A VEX statement about `vulnerability` for the image with `image` digest.
-    func vex(image: String, vulnerability: String, status: String) throws {
-        try write { db in
-            try db.execute(
-                literal: """
-                    INSERT INTO vexStatement (format, vulnerabilityId, subjectKind, subject, status, statedAt, createdAt)
-                    VALUES ('openvex', \(vulnerability), 'image', \(image), \(status), '2026-02-01T00:00:00Z',
-                        '2026-02-01T00:00:00Z')
-                    """)
+    func vex(image: String, vulnerability: String, status: String) async throws {
+        try await write { session in
+            try session.execute(
+                """
+                INSERT INTO vexStatement (format, vulnerabilityId, subjectKind, subject, status, statedAt, createdAt)
+                VALUES ('openvex', \(vulnerability), 'image', \(image), \(status), '2026-02-01T00:00:00Z',
+                    '2026-02-01T00:00:00Z')
+                """)
         }
     }
 
     /// A component with a layer on the image with `image` digest (the scan row it needs included).
-    func layer(image: String, layer: String) throws {
-        try write { db in
-            try db.execute(
-                literal: """
-                    INSERT INTO scan (imageId, format, coverage, contentHash, componentCount, verdictCount,
-                        countsByEcosystem, skipped, firstSeen, lastSeen)
-                    VALUES ((SELECT id FROM image WHERE digest = \(image)), 'syft', 'inventory', \(String(repeating: "0", count: 64)),
-                        1, 0, '{}', '[]', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')
-                    """)
-            try db.execute(
-                literal: """
-                    INSERT INTO component (imageId, scanId, purl, purlBase, ecosystem, name, version, layerDigest)
-                    VALUES ((SELECT id FROM image WHERE digest = \(image)), \(db.lastInsertedRowID), 'pkg:deb/debian/libc6@2.36',
-                        'pkg:deb/debian/libc6', 'Debian', 'libc6', '2.36', \(layer))
-                    """)
+    func layer(image: String, layer: String) async throws {
+        try await write { session in
+            let scanId = try session.fetchValue(
+                """
+                INSERT INTO scan (imageId, format, coverage, contentHash, componentCount, verdictCount,
+                    countsByEcosystem, skipped, firstSeen, lastSeen)
+                VALUES ((SELECT id FROM image WHERE digest = \(image)), 'syft', 'inventory', \(String(repeating: "0", count: 64)),
+                    1, 0, '{}', '[]', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')
+                RETURNING id
+                """, as: Int64.self)
+            try session.execute(
+                """
+                INSERT INTO component (imageId, scanId, purl, purlBase, ecosystem, name, version, layerDigest)
+                VALUES ((SELECT id FROM image WHERE digest = \(image)), \(scanId), 'pkg:deb/debian/libc6@2.36',
+                    'pkg:deb/debian/libc6', 'Debian', 'libc6', '2.36', \(layer))
+                """)
         }
     }
 
     /// How many rows `sql` counts.
-    func count(_ sql: String) throws -> Int {
-        let queue = try DatabaseQueue(path: path)
-        defer { try? queue.close() }
-        return try queue.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+    func count(_ sql: String) async throws -> Int {
+        let executor = try StorageEngine.open(.sqlite(path: path), logger: Logger(label: "patchtrack.tests.seeder"))
+        let count = try await executor.read { session in try session.fetchValue(SQLStatement(stringLiteral: sql), as: Int.self) ?? 0 }
+        try await executor.close()
+        return count
     }
 }
 

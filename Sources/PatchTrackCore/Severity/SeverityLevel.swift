@@ -57,7 +57,7 @@ public enum SeverityLevel: String, Comparable, CaseIterable, Sendable {
     }
 
     /// The position on the scale, `unknown` = 0 to `critical` = 4: the one statement of the order, which `<`, rebuild
-    /// planning and Storage's SQL ranking (`AppDatabase.severityRankSQL`) all use.
+    /// planning and Storage's SQL ranking (`SeverityRankSQL`) all use.
     public var rank: Int {
         switch self {
         case .unknown: 0

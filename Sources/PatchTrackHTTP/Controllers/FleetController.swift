@@ -29,13 +29,13 @@ struct FleetController {
 
     @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {
         let vulnerability = try await vulnerability(request, context)
-        return try JSONResponse.make(ProgressResponse(try await database.vulnerabilityProgress(vulnerability)))
+        return try JSONResponse.make(ProgressResponse(try await database.progress.vulnerabilityProgress(vulnerability)))
     }
 
     @Sendable func exposure(_ request: Request, context: AppRequestContext) async throws -> Response {
         let vulnerability = try await vulnerability(request, context)
         let page = try PageRequest(request)
-        let points = try await database.exposureHistory(vulnerability, limit: page.limit)
+        let points = try await database.progress.exposureHistory(vulnerability, limit: page.limit)
         if CSV.isRequested(request) {
             return CSV.response(
                 header: ExposureResponse.csvHeader, rows: points.map { [$0.environment, $0.takenAt, String($0.workloads), String($0.replicas)] })
@@ -50,7 +50,7 @@ struct FleetController {
         guard let id = Int64(request.pathParameter("id", context)), id > 0 else {
             throw ProblemDetails.badParameter("id", "must be a positive integer")
         }
-        guard let finding = try await database.findingProgress(id: id) else {
+        guard let finding = try await database.progress.findingProgress(id: id) else {
             throw ProblemDetails.notFound("no open finding has the id \(id) (resolved and VEX-suppressed findings have no timeline)")
         }
         return try JSONResponse.make(FindingTimelineResponse(finding, now: database.currentDate))
@@ -78,7 +78,7 @@ struct FleetController {
         let offset = try page.integerCursor() ?? 0
         guard offset >= 0 else { throw ProblemDetails.badParameter("cursor", "is not a cursor this server issued") }
         let now = database.currentDate
-        var findings = try await database.slaBreaches(includeDueSoon: includeDueSoon, severity: severity)
+        var findings = try await database.fleet.slaBreaches(includeDueSoon: includeDueSoon, severity: severity)
         if onlyDueSoon { findings = findings.filter { $0.sla == .dueSoon } }
         let slice = findings.dropFirst(Int(offset)).prefix(page.limit)
         let next = Int(offset) + slice.count < findings.count ? PageRequest.encode(String(Int(offset) + slice.count)) : nil

@@ -24,7 +24,7 @@ struct FleetStatusSource: Sendable {
             return age >= 0 && age < Self.maximumAge ? entry.status : nil
         }
         if let cached { return cached }
-        let status = try await database.fleetStatus()
+        let status = try await database.fleet.fleetStatus()
         cache.entry.withLock { $0 = (status, generation) }
         return status
     }

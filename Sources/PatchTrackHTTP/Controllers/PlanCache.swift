@@ -78,7 +78,7 @@ struct PlanSource: Sendable {
     func current(generation: Int? = nil) async throws -> (RebuildPlan, Date) {
         let generation = if let generation { generation } else { try await database.writeGeneration() }
         if let cached = cache.plan(generation: generation, maximumAge: 60) { return cached }
-        let input = try await database.rebuildPlanInput()
+        let input = try await database.rebuilds.rebuildPlanInput()
         let plan = try Self.plan(input)
         cache.store(plan, generatedAt: input.now, generation: generation)
         return (plan, input.now)

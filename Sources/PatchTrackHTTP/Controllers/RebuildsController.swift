@@ -79,7 +79,7 @@ struct RebuildsController {
             errors.append(.init(field: "reason", message: "must be 1 to 2000 characters, not only spaces"))
         }
         guard errors.isEmpty, let digest else { throw ProblemDetails.validation(errors) }
-        guard let stored = try await database.requestRebuild(digest: digest.value, reason: reason, by: try context.requireToken()) else {
+        guard let stored = try await database.rebuilds.requestRebuild(digest: digest.value, reason: reason, by: try context.requireToken()) else {
             throw ProblemDetails.invalidField("digest", "\(digest) is not a tracked image")
         }
         return try JSONResponse.make(RebuildRequestResponse(stored), status: .created)
@@ -102,7 +102,7 @@ struct RebuildsController {
                 .lineageCycle, status: .unprocessableContent,
                 detail: PlanningError.lineageCycle([digest]).description, errors: [.init(field: "reference", message: "an image cannot be its own base")])
         }
-        return try JSONResponse.make(ImageResponse(try await database.setBase(digest: digest.value, base: base)))
+        return try JSONResponse.make(ImageResponse(try await database.rebuilds.setBase(digest: digest.value, base: base)))
     }
 
     // MARK: - Helpers

@@ -179,7 +179,8 @@ struct PostgresSession: SQLSession {
         case .float4, .float8:
             return .real(try cell.decode(Double.self))
         case .numeric:
-            let text = try cell.decode(String.self)
+            // Results arrive in binary format, which only PostgresNIO's Decimal reads (a String would take the raw bytes).
+            let text = try cell.decode(Decimal.self).description
             if let integer = Int64(text) { return .integer(integer) }
             return .real(Double(text) ?? .nan)
         case .bytea:

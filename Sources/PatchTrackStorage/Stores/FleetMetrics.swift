@@ -1,4 +1,41 @@
+import Foundation
 import PatchTrackCore
+
+/// What one environment runs now, and how much of it is vulnerable.
+public struct EnvironmentExposure: Sendable, Equatable {
+    public var environment: String
+    public var stage: String
+    public var order: Int
+    public var inventoryAt: String?
+    public var workloads: Int
+    public var replicas: Int
+    /// Workloads and replicas (pods) running at least one digest with an open finding.
+    public var vulnerableWorkloads: Int
+    public var vulnerableReplicas: Int
+    /// Vulnerable replicas by the highest severity of the digests they run.
+    public var vulnerableReplicasBySeverity: [SeverityLevel: Int]
+}
+
+/// The figures of a dashboard's header (`GET /v1/status`), except the rebuild plan's.
+public struct FleetStatus: Sendable {
+    public var generatedAt: Date
+    public var images: Int
+    public var runningImages: Int
+    public var supersededImages: Int
+    /// Open findings (not suppressed by VEX, not closed) by severity and fixability.
+    public var openFindings: [FleetMetrics.FindingCount]
+    public var environments: [EnvironmentExposure]
+    /// Active rollouts by state.
+    public var activeRollouts: [RolloutState: Int]
+    public var slaBreached: [SeverityLevel: Int]
+    public var slaDueSoon: [SeverityLevel: Int]
+    /// Time-to-patch in seconds of findings closed in the window, by severity.
+    public var timeToPatch: [SeverityLevel: [Double]]
+    /// Time-to-patch in seconds of every closed finding, by severity (the `/metrics` histogram, which only grows as
+    /// findings close, as Prometheus histograms should).
+    public var timeToPatchAllTime: [SeverityLevel: [Double]]
+    public var windowDays: Int
+}
 
 /// The fleet's figures for `/metrics`, read in a few aggregate queries (never a full rebuild plan per scrape).
 public struct FleetMetrics: Sendable, Equatable {
@@ -58,5 +95,20 @@ public struct FleetMetrics: Sendable, Equatable {
         self.vulnerableReplicas = vulnerableReplicas
         self.slaBreaches = slaBreaches
         self.timeToPatchSeconds = timeToPatchSeconds
+    }
+}
+
+extension FleetMetrics {
+    /// The figures of `status` for `/metrics`, with the rebuild plan's counts by reason.
+    public init(_ status: FleetStatus, imagesNeedingRebuild: [String: Int]) {
+        var replicas: [ReplicaCount] = []
+        for environment in status.environments {
+            for (severity, count) in environment.vulnerableReplicasBySeverity.sorted(by: { $0.key > $1.key }) {
+                replicas.append(.init(environment: environment.environment, severity: severity, replicas: count))
+            }
+        }
+        self.init(
+            imagesNeedingRebuild: imagesNeedingRebuild, openFindings: status.openFindings, vulnerableReplicas: replicas,
+            slaBreaches: status.slaBreached, timeToPatchSeconds: status.timeToPatchAllTime)
     }
 }

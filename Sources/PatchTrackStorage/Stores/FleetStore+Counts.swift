@@ -1,0 +1,155 @@
+import Foundation
+import PatchTrackCore
+
+extension FleetStore {
+    /// Everything but the environments' exposure, with the VEX-suppressed findings still counted.
+    static func fleetCounts(_ session: any SQLSession, now: Date, windowDays: Int) throws -> FleetCounts {
+        let facts = try TimelineFacts.load(session, suppressed: [])
+        // Open findings by severity and fixability, then how many are past or near their due time: index range counts
+        // on (state, severity, fixable, firstDetected), corrected later for the suppressed and the closed.
+        var counts = FleetCounts(serviceLevel: facts.serviceLevel, windowDays: windowDays)
+        for row in try session.fetchAll(
+            """
+            SELECT severityLevel, fixedVersion IS NOT NULL AS fixable, count(*) AS n FROM finding WHERE state = 'open'
+            GROUP BY severityLevel, fixedVersion IS NOT NULL
+            """)
+        {
+            let key = FleetCounts.key(SeverityLevel(rawValue: try row.decode(0)) ?? .unknown, try row.decode(1))
+            counts.open[key, default: 0] += try row.decode(2, as: Int.self)
+        }
+        for severity in SeverityLevel.allCases {
+            guard let days = facts.serviceLevel.days(for: severity) else { continue }
+            // Past due: detected before now − days; due within a day: detected from then to a day later. The due times
+            // are computed here, in Swift, and compared with the stored RFC 3339 text.
+            let breachCutoff = now.addingTimeInterval(-Double(days) * 86_400)
+            let soonCutoff = Timestamp.format(breachCutoff.addingTimeInterval(86_400))
+            for fixable in [false, true] {
+                // TRUE and FALSE literals (SQLite reads them as 1 and 0): the expression matches the index's, and
+                // PostgreSQL compares a boolean with a boolean.
+                let fix: SQLStatement = fixable ? "TRUE" : "FALSE"
+                let late = try session.fetchValue(
+                    """
+                    SELECT count(*) FROM finding
+                    WHERE state = 'open' AND severityLevel = \(severity.rawValue) AND (fixedVersion IS NOT NULL) = \(fix)
+                      AND firstDetected < \(Timestamp.format(breachCutoff))
+                    """, as: Int.self) ?? 0
+                let early = try session.fetchValue(
+                    """
+                    SELECT count(*) FROM finding
+                    WHERE state = 'open' AND severityLevel = \(severity.rawValue) AND (fixedVersion IS NOT NULL) = \(fix)
+                      AND firstDetected <= \(soonCutoff)
+                    """, as: Int.self) ?? 0
+                counts.breached[severity, default: 0] += late
+                counts.soon[severity, default: 0] += early - late
+            }
+        }
+        // Closed findings are all on superseded images; only the columns the closing time needs (no joins).
+        if !facts.supersessions.isEmpty {
+            let rows = try session.fetchAll(
+                """
+                SELECT id, imageId, advisoryId, packageName, severityLevel, fixedVersion IS NOT NULL AS fixable, firstDetected
+                FROM finding WHERE state = 'open' AND imageId IN (SELECT imageId FROM supersession)
+                """)
+            for row in rows {
+                let id = try row.decode(0, as: Int64.self)
+                guard let detected = Timestamp.parse(try row.decode(6, as: String.self)) else { continue }
+                let timeline = facts.timeline(
+                    findingId: id, imageId: try row.decode(1), advisoryId: try row.decode(2), packageName: try row.decode(3),
+                    firstDetected: detected, published: nil, fixAvailable: nil)
+                guard let closedAt = timeline.closedAt else { continue }
+                let finding = FleetCounts.Finding(
+                    id: id, severity: SeverityLevel(rawValue: try row.decode(4)) ?? .unknown, fixable: try row.decode(5), detected: detected)
+                counts.closed.append(.init(finding: finding, closedAt: closedAt, seconds: timeline.timeToPatch))
+            }
+        }
+        if let totals = try session.fetchOne(
+            """
+            SELECT (SELECT count(*) FROM image) AS images,
+                (SELECT count(DISTINCT imageId) FROM imageRunning WHERE stoppedAt IS NULL) AS running,
+                (SELECT count(*) FROM supersession) AS superseded
+            """)
+        {
+            counts.images = try totals.decode(0)
+            counts.runningImages = try totals.decode(1)
+            counts.supersededImages = try totals.decode(2)
+        }
+        for row in try session.fetchAll(
+            "SELECT state, count(*) AS n FROM rollout WHERE state IN ('progressing', 'paused', 'promoted') GROUP BY state")
+        {
+            if let state = RolloutState(rawValue: try row.decode(0)) { counts.activeRollouts[state] = try row.decode(1, as: Int.self) }
+        }
+        return counts
+    }
+}
+
+/// The fleet's counts read in one transaction while the VEX-suppressed findings are read in another: open findings
+/// (suppressed included), SLA standings by detection time, and the closed findings, corrected by ``status(…)``.
+struct FleetCounts: Sendable {
+    /// An open finding as the corrections need it.
+    struct Finding: Sendable {
+        var id: Int64
+        var severity: SeverityLevel
+        var fixable: Bool
+        var detected: Date?
+    }
+
+    /// A finding whose patched digest is built and no longer runs anywhere.
+    struct Closed: Sendable {
+        var finding: Finding
+        var closedAt: Date
+        var seconds: Double?
+    }
+
+    var serviceLevel: ServiceLevel
+    var windowDays: Int
+    var open: [String: Int] = [:]
+    var breached: [SeverityLevel: Int] = [:]
+    var soon: [SeverityLevel: Int] = [:]
+    var closed: [Closed] = []
+    var images = 0
+    var runningImages = 0
+    var supersededImages = 0
+    var activeRollouts: [RolloutState: Int] = [:]
+
+    static func key(_ severity: SeverityLevel, _ fixable: Bool) -> String { "\(severity.rawValue)|\(fixable)" }
+
+    /// Takes `finding`, counted as open by detection time, out of the open and SLA counts.
+    private mutating func remove(_ finding: Finding, now: Date) {
+        open[Self.key(finding.severity, finding.fixable), default: 0] -= 1
+        let due = finding.detected.flatMap { serviceLevel.due(detected: $0, severity: finding.severity) }
+        switch ServiceLevel.verdict(due: due, closedAt: nil, now: now) {
+        case .breached: breached[finding.severity, default: 0] -= 1
+        case .dueSoon: soon[finding.severity, default: 0] -= 1
+        default: break
+        }
+    }
+
+    /// The status: the suppressed and the closed (suppressed ones excepted) leave the open counts; the closed give
+    /// time-to-patch.
+    func status(
+        suppressed: Set<Int64>, suppressedOpen: [Finding], environments: [EnvironmentExposure], now: Date
+    ) -> FleetStatus {
+        var counts = self
+        for finding in suppressedOpen { counts.remove(finding, now: now) }
+        var timeToPatch: [SeverityLevel: [Double]] = [:]
+        var timeToPatchAllTime: [SeverityLevel: [Double]] = [:]
+        let windowStart = now.addingTimeInterval(-Double(windowDays) * 86_400)
+        for closed in closed where !suppressed.contains(closed.finding.id) {
+            counts.remove(closed.finding, now: now)
+            guard let seconds = closed.seconds else { continue }
+            timeToPatchAllTime[closed.finding.severity, default: []].append(seconds)
+            if closed.closedAt >= windowStart { timeToPatch[closed.finding.severity, default: []].append(seconds) }
+        }
+        var openFindings: [FleetMetrics.FindingCount] = []
+        for severity in SeverityLevel.allCases.reversed() {
+            for fixable in [true, false] {
+                openFindings.append(.init(severity: severity, fixable: fixable, count: counts.open[Self.key(severity, fixable)] ?? 0))
+            }
+        }
+        return FleetStatus(
+            generatedAt: now, images: images, runningImages: runningImages, supersededImages: supersededImages,
+            openFindings: openFindings, environments: environments, activeRollouts: activeRollouts,
+            slaBreached: counts.breached.filter { $0.value > 0 }, slaDueSoon: counts.soon.filter { $0.value > 0 },
+            timeToPatch: timeToPatch, timeToPatchAllTime: timeToPatchAllTime, windowDays: windowDays)
+    }
+}
