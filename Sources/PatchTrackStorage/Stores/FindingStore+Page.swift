@@ -5,7 +5,8 @@ import PatchTrackCore
 /// fix, resolved or not) and pages by key; what depends on a Core rule (VEX suppression, a scanner's severity label)
 /// is decided in Swift for the whole batch at once, and the next batch is read only when filters left the page short.
 extension FindingStore {
-    /// The first batch's size beyond the rows wanted, and the largest batch.
+    /// The most rows read in one batch: batches start at the rows wanted and double while filters leave the page
+    /// short.
     private static let largestBatch = 10_000
 
     /// Up to `wanted` rows after `cursor`, in key order: PatchTrack's findings, then the scanner-only verdicts.
