@@ -210,7 +210,7 @@ struct AdvisoriesTests {
     func badInput() async throws {
         let environment = try await TestEnvironment()
         defer { environment.remove() }
-        let before = try environment.database.contentFingerprint()
+        let before = try await environment.database.diagnostics.contentFingerprint()
         try await environment.withClient { client in
             let malformed = try await client.send(.post, "/v1/advisories", token: environment.ingest, body: "{\"id\": ")
             #expect(malformed.status == .badRequest)
@@ -226,7 +226,7 @@ struct AdvisoriesTests {
             let badFilter = try await client.send(.get, "/v1/findings?min_severity=extreme", token: environment.read)
             #expect(badFilter.status == .badRequest)
         }
-        #expect(try environment.database.contentFingerprint() == before)
+        #expect(try await environment.database.diagnostics.contentFingerprint() == before)
     }
 }
 

@@ -250,7 +250,7 @@ struct BuildsTests {
         defer { environment.remove() }
         try await environment.withClient { client in
             try await client.register(Self.app, tag: "latest", digest: digest("a"), token: environment.ingest)
-            let before = try environment.database.contentFingerprint()
+            let before = try await environment.database.diagnostics.contentFingerprint()
             let cases: [(HTTPRequest.Method, String, String, String, HTTPResponse.Status, [String])] = [
                 (.put, "/v1/policy", environment.admin, #"{"min_severity":"severe","max_age_days":-1,"sla_days":{"low":-2}}"#,
                  .unprocessableContent, ["min_severity", "max_age_days", "sla_days.low"]),
@@ -278,7 +278,7 @@ struct BuildsTests {
                 #expect(reply.headers[.contentType] == "application/problem+json")
                 #expect(reply.errorFields == fields, "\(path) \(body)")
             }
-            #expect(try environment.database.contentFingerprint() == before)
+            #expect(try await environment.database.diagnostics.contentFingerprint() == before)
         }
     }
 }

@@ -239,7 +239,7 @@ struct RebuildPlanTests {
             // given: b built on a
             try await client.register("ghcr.io/acme/a", tag: "1", digest: digest("a"), token: environment.ingest)
             try await client.register("ghcr.io/acme/b", tag: "1", digest: digest("b"), base: "ghcr.io/acme/a:1@\(digest("a"))", token: environment.ingest)
-            let before = try environment.database.contentFingerprint()
+            let before = try await environment.database.diagnostics.contentFingerprint()
 
             // when
             let loop = try await client.send(
@@ -250,7 +250,7 @@ struct RebuildPlanTests {
             #expect(loop.headers[.contentType] == "application/problem+json")
             #expect(loop.problemType == "lineage-cycle")
             #expect((loop.json["detail"] as? String)?.contains("\(digest("a")) → \(digest("b")) → \(digest("a"))") == true)
-            #expect(try environment.database.contentFingerprint() == before)
+            #expect(try await environment.database.diagnostics.contentFingerprint() == before)
 
             let itself = try await client.send(
                 .put, "/v1/images/\(digest("a"))/base", token: environment.ingest, body: #"{"reference":"ghcr.io/acme/a:1@\#(digest("a"))"}"#)
@@ -260,7 +260,7 @@ struct RebuildPlanTests {
                 .post, "/v1/images", token: environment.ingest,
                 body: #"{"reference":"ghcr.io/acme/a:1@\#(digest("a"))","base":{"reference":"ghcr.io/acme/b:1@\#(digest("b"))"}}"#)
             #expect(registered.problemType == "lineage-cycle")
-            #expect(try environment.database.contentFingerprint() == before)
+            #expect(try await environment.database.diagnostics.contentFingerprint() == before)
 
             let fine = try await client.send(
                 .put, "/v1/images/\(digest("a"))/base", token: environment.ingest, body: #"{"reference":"debian:12@\#(digest("c"))"}"#)

@@ -42,7 +42,7 @@ struct RejectedRequestsTests {
             let seeded = try await client.send(.post, "/v1/images", token: environment.ingest, body: #"{"reference":"app:1@\#(digest("e"))"}"#)
             #expect(seeded.status == .created)
         }
-        let before = try environment.database.contentFingerprint()
+        let before = try await environment.database.diagnostics.contentFingerprint()
         // when
         let reply = try await environment.withClient { client in
             try await client.send(
@@ -54,7 +54,7 @@ struct RejectedRequestsTests {
         #expect(reply.headers[.contentType] == "application/problem+json")
         #expect(reply.problemType == testCase.problem)
         #expect(reply.errorFields == testCase.fields)
-        #expect(try environment.database.contentFingerprint() == before)
+        #expect(try await environment.database.diagnostics.contentFingerprint() == before)
     }
 
     @Test("malformed JSON names the line and column")

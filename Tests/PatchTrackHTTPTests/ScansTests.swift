@@ -66,12 +66,12 @@ struct ScansTests {
         let environment = try await TestEnvironment(maxBodySize: 8 * 1024 * 1024)
         defer { environment.remove() }
         let document = try scanFixture("trivy-debian-buster.json")
-        let before = try environment.database.contentFingerprint()
+        let before = try await environment.database.diagnostics.contentFingerprint()
         try await environment.withClient { client in
             let missing = try await client.send(.post, "/v1/scans", token: environment.ingest, body: document)
             #expect(missing.status == .unprocessableContent)
             #expect(missing.errorFields == ["image"])
-            #expect(try environment.database.contentFingerprint() == before)
+            #expect(try await environment.database.diagnostics.contentFingerprint() == before)
 
             let reference = "ghcr.io/aquasecurity/trivy-test-images:debian-buster@\(digest("1"))"
             let posted = try await client.send(.post, "/v1/scans?image=\(reference)", token: environment.ingest, body: document)
@@ -134,7 +134,7 @@ struct ScansTests {
     func badInput(_ input: BadInput) async throws {
         let environment = try await TestEnvironment(maxBodySize: 64 * 1024)
         defer { environment.remove() }
-        let before = try environment.database.contentFingerprint()
+        let before = try await environment.database.diagnostics.contentFingerprint()
         let reply = try await environment.withClient { client in
             try await client.send(
                 .post, "/v1/scans\(input.query)", token: environment.ingest, body: input.body,
@@ -142,7 +142,7 @@ struct ScansTests {
         }
         #expect(reply.status == input.status)
         #expect(reply.problemType == input.problem)
-        #expect(try environment.database.contentFingerprint() == before)
+        #expect(try await environment.database.diagnostics.contentFingerprint() == before)
     }
 
     @Test("component reads: unknown image 404, missing purl 400")

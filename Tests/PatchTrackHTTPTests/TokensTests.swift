@@ -29,7 +29,7 @@ struct TokensTests {
     func badRequests() async throws {
         let environment = try await TestEnvironment()
         defer { environment.remove() }
-        let before = try environment.database.contentFingerprint()
+        let before = try await environment.database.diagnostics.contentFingerprint()
         try await environment.withClient { client in
             let badRole = try await client.send(.post, "/v1/tokens", token: environment.admin, body: #"{"name":"x","role":"root"}"#)
             #expect(badRole.status == .unprocessableContent)
@@ -39,7 +39,7 @@ struct TokensTests {
             let emptyName = try await client.send(.post, "/v1/tokens", token: environment.admin, body: #"{"name":"","role":"read"}"#)
             #expect(emptyName.errorFields == ["name"])
         }
-        #expect(try environment.database.contentFingerprint() == before)
+        #expect(try await environment.database.diagnostics.contentFingerprint() == before)
     }
 
     @Test("revoking an unknown token is 404; a token cannot revoke itself")

@@ -27,14 +27,14 @@ struct MigrationTests {
     }
 
     @Test("the migrated schema equals the checked-in snapshot")
-    func schemaSnapshot() throws {
+    func schemaSnapshot() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try AppDatabase(path: directory.appending(path: "db.sqlite").path)
         defer { try? database.close() }
         let snapshotURL = try #require(Bundle.module.url(forResource: "schema", withExtension: "sql", subdirectory: "Fixtures"))
         let snapshot = try String(contentsOf: snapshotURL, encoding: .utf8)
-        let actual = try database.schemaSQL()
+        let actual = try await database.diagnostics.schemaSQL()
         if actual != snapshot {
             let fresh = directory.appending(path: "schema.sql")
             try actual.write(to: fresh, atomically: true, encoding: .utf8)

@@ -65,7 +65,7 @@ struct AdvisoriesController {
         guard let vulnerability = try await database.vulnerabilityID(of: id) else {
             throw ProblemDetails.notFound("no advisory has the id or alias \(id)")
         }
-        let images = try await database.images(affectedBy: vulnerability)
+        let images = try await database.findings.images(affectedBy: vulnerability)
         return try JSONResponse.make(
             AdvisoryImagesResponse(
                 vulnerabilityId: vulnerability,

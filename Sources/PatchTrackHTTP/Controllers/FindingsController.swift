@@ -26,11 +26,11 @@ struct FindingsController {
 
     @Sendable func disagreements(_ request: Request, context: AppRequestContext) async throws -> Response {
         let digest = try request.digestParameter(context)
-        guard let page = try await database.findings(FindingFilter(imageDigest: digest), after: nil, limit: 100_000) else {
+        guard let page = try await database.findings.list(FindingFilter(imageDigest: digest), after: nil, limit: 100_000) else {
             throw ProblemDetails.notFound("image \(digest) is not tracked")
         }
         let scannerOnly = page.items.filter { $0.source == "scanner" }
-        let known = try await database.knownAdvisoryIDs(scannerOnly.map(\.advisory))
+        let known = try await database.findings.knownAdvisoryIDs(scannerOnly.map(\.advisory))
         let scanned = !(try await database.scans(imageDigest: digest) ?? []).filter { $0.verdictCount > 0 || $0.format == "trivy" || $0.format == "grype" }.isEmpty
         var items: [DisagreementResponse.Item] = []
         for finding in page.items {
@@ -63,7 +63,7 @@ struct FindingsController {
 
     private func answer(_ request: Request, filter: FindingFilter) async throws -> Response {
         let page = try PageRequest(request)
-        guard let result = try await database.findings(filter, after: try page.integerCursor(), limit: page.limit) else {
+        guard let result = try await database.findings.list(filter, after: try page.integerCursor(), limit: page.limit) else {
             throw ProblemDetails.notFound("image \(filter.imageDigest ?? "") is not tracked")
         }
         let next = PageRequest.encode(result.nextCursor.map(String.init))
