@@ -13,8 +13,4 @@ extension AppDatabase {
     /// Vulnerability progress, exposure history and finding timelines.
     public var progress: ProgressStore { ProgressStore(executor: executor, now: now, findingFacts: findingFacts) }
 
-    /// ``SeverityRankSQL/of(_:)`` as text, for the queries still written against GRDB.
-    static func severityRankSQL(of column: String) -> String {
-        SeverityRankSQL.of(column).sql(.sqlite)
-    }
 }

@@ -76,7 +76,7 @@ struct RebuildStorageTests {
                     WHERE v.status IN ('not_affected', 'fixed')
                     """
                 ).map { try $0.decode(0, as: Int64.self) }
-                return (Set(viaView), try RebuildStore.suppressedFindings(session))
+                return (Set(viaView), try VEXStore.suppressedFindings(session))
             }
 
             // then: 1 (image, named by its osv id) and 4 (alias, repository it is tagged in, component purl with
@@ -84,17 +84,6 @@ struct RebuildStorageTests {
             // 'under_investigation', 7's version differs.
             #expect(viaView == [1, 4])
             #expect(viaPlan == viaView)
-        }
-    }
-
-    @Test("SQLite joins each VEX statement to the findings of its vulnerability through finding_on_vulnerabilityId")
-    func suppressionSeeksByVulnerability() async throws {
-        try await withStore(.sqlite) { executor, _ in
-            let plan = try await executor.read { session in
-                try session.fetchAll("EXPLAIN QUERY PLAN \(RebuildStore.suppressionCandidates)").map { try $0.decode("detail", as: String.self) }
-            }
-            #expect(plan.contains { $0.contains("finding_on_vulnerabilityId") }, "\(plan)")
-            #expect(!plan.contains { $0.contains("finding_on_state") }, "\(plan)")
         }
     }
 

@@ -27,9 +27,4 @@ struct SeverityRankSQLTests {
             #expect(columnRank == SeverityLevel.high.rank)
         }
     }
-
-    @Test("the text form for queries still on GRDB is the same fragment")
-    func textForm() {
-        #expect(AppDatabase.severityRankSQL(of: "severityLevel") == SeverityRankSQL.severityLevel.sql(.postgres))
-    }
 }

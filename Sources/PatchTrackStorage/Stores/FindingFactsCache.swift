@@ -20,7 +20,7 @@ final class FindingFactsCache: Sendable {
     func facts(_ session: any SQLSession) throws -> Facts {
         let generation = try GenerationStore.read(session).findingWrites
         if let cached = entry.withLock({ $0?.generation == generation ? $0?.facts : nil }) { return cached }
-        let suppressed = try RebuildStore.suppressedFindings(session)
+        let suppressed = try VEXStore.suppressedFindings(session)
         var imageRank: [Int64: Int] = [:]
         let rows = try session.fetchAll(
             """

@@ -103,11 +103,11 @@ extension RebuildStore {
     }
 
     /// Open findings of the counted images, one per vulnerability and package (the most severe of the records that
-    /// found it), with VEX suppression (``suppressedFindings(_:)``) and the layer origin from the base image's layers.
+    /// found it), with VEX suppression (``VEXStore/suppressedFindings(_:)``, the Core rule) and the layer origin from the base image's layers.
     private static func loadPlanFindings(
         _ session: any SQLSession, digestByImage: [Int64: Digest], baseDigestByImage: [Int64: String]
     ) throws -> [Digest: [PlanFinding]] {
-        let suppressed = try suppressedFindings(session)
+        let suppressed = try VEXStore.suppressedFindings(session)
         // In the unique index's order (image, purl): the records of one package in one image come together, so
         // merging the advisories of one vulnerability needs no dictionary. Columns by position: 50,000 rows.
         let rows = try session.fetchAll(

@@ -58,7 +58,7 @@ struct TimelineFacts {
     static func load(_ session: any SQLSession, suppressed: Set<Int64>? = nil) throws -> TimelineFacts {
         var facts = TimelineFacts(
             serviceLevel: try PolicyStore.loadDefaults(session).sla,
-            suppressed: try suppressed ?? RebuildStore.suppressedFindings(session))
+            suppressed: try suppressed ?? VEXStore.suppressedFindings(session))
         for row in try session.fetchAll(
             """
             SELECT s.imageId, s.successorImageId, coalesce(b.finishedAt, s.supersededAt) AS builtAt
