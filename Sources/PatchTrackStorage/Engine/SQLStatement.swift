@@ -121,7 +121,8 @@ public struct SQLStatement: Sendable, ExpressibleByStringInterpolation {
             }
         }
 
-        fileprivate mutating func append(_ value: SQLValue, _ form: Form) {
+        /// Binds `value` in `form` (also used to build statements row by row, see ``SQLBatchInsert``).
+        mutating func append(_ value: SQLValue, _ form: Form) {
             arguments.append(value)
             forms.append(form)
             texts.append("")
