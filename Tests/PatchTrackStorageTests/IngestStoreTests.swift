@@ -94,6 +94,28 @@ struct IngestStoreTests {
         }
     }
 
+    @Test("one document with a record, its newer version and the record again keeps the newer", arguments: TestEngine.available)
+    func versionsInOneDocument(engine: TestEngine) async throws {
+        try await engine.withDatabase { executors in
+            // given: an image with both packages
+            try await F.ingest(
+                F.sbom(image: F.digest("d1"), purls: ["pkg:npm/left-pad@1.0.0", "pkg:npm/right-pad@1.0.0"]), ScanStore(executor: executors[0]))
+            let first = F.osv(id: "TEST-V-1", ecosystem: "npm", name: "left-pad", fixed: "2.0.0")
+            let second = F.osv(id: "TEST-V-1", modified: "2024-02-01T00:00:00Z", ecosystem: "npm", name: "right-pad", fixed: "2.0.0")
+            // when
+            let items = try await AdvisoryStore(executor: executors[0]).ingest(try F.entries([first, second, first]))
+            // then: the newer version's key and open finding only (the first version's finding resolved, as when
+            // posted one after the other)
+            #expect(items.map(\.outcome) == [.created, .updated, .older])
+            let snapshot = try await F.snapshot(executors[0])
+            #expect(snapshot.filter { $0.contains("TEST-V-1") } == [
+                "\(F.digest("d1")) pkg:npm/left-pad@1.0.0 TEST-V-1 2.0.0 resolved TEST-V-1",
+                "\(F.digest("d1")) pkg:npm/right-pad@1.0.0 TEST-V-1 2.0.0 open TEST-V-1",
+            ])
+            #expect(snapshot.contains("advisoryKey: 1"))
+        }
+    }
+
     @Test("batch inserts return their rows in order across statements and count what they changed", arguments: TestEngine.available)
     func batchInsert(engine: TestEngine) async throws {
         try await engine.withDatabase { executors in

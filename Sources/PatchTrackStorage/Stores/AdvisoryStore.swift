@@ -79,6 +79,10 @@ public struct AdvisoryStore: Sendable {
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 var items: [AdvisoryIntakeItem] = []
                 var written: [Matching.PreparedAdvisory] = []
+                let osvIds = slice.compactMap { item -> String? in
+                    if case .accepted(let validated) = item.entry.outcome { validated.record.id } else { nil }
+                }
+                var batch = try IntakeBatch(session, osvIds: osvIds)
                 for (position, entry) in slice {
                     switch entry.outcome {
                     case .rejected(let error):
@@ -86,7 +90,8 @@ public struct AdvisoryStore: Sendable {
                     case .accepted(let validated):
                         let notes = validated.unsupportedEntries.map { "affected[\($0.affectedIndex)]: unsupported ecosystem \($0.ecosystem)" }
                             + validated.warnings.map(\.description)
-                        let (outcome, prepared) = try Self.upsertAdvisory(session, validated, encoder: encoder, now: now, cache: cache)
+                        let (outcome, prepared) = try Self.upsertAdvisory(
+                            session, validated, batch: &batch, encoder: encoder, now: now, cache: cache)
                         if let prepared { written.append(prepared) }
                         items.append(
                             AdvisoryIntakeItem(
@@ -94,6 +99,7 @@ public struct AdvisoryStore: Sendable {
                                 messages: outcome == .older ? ["a newer version (by modified) is stored; ignored"] : notes))
                     }
                 }
+                try batch.insertKeys(session)
                 try Matching.matchAdvisories(session, written, now: now)
                 return items
             }

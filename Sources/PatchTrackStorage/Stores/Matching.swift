@@ -223,12 +223,22 @@ enum Matching {
             for key in advisory.matcher.keys where seen.insert(key.value).inserted { keys.append(key.value) }
         }
         let (candidates, positionsByKey) = try candidates(session, matchKeys: keys)
-        var desired: [DesiredFinding] = []
-        for advisory in advisories {
-            for affected in FindingDecision.affected(by: advisory, candidates: candidates, positionsByKey: positionsByKey) {
-                desired.append(DesiredFinding(candidate: candidates[affected.candidate], advisory: advisory, fixedVersion: affected.fixedVersion))
+        // Advisories of distinct ids touch distinct findings: reconciled together. A later version of an advisory
+        // written in the same transaction starts a new run, reconciled after the runs before it, as one by one.
+        var start = 0
+        while start < advisories.count {
+            var ids = Set<Int64>()
+            var end = start
+            while end < advisories.count, ids.insert(advisories[end].id).inserted { end += 1 }
+            var desired: [DesiredFinding] = []
+            for advisory in advisories[start..<end] {
+                for affected in FindingDecision.affected(by: advisory, candidates: candidates, positionsByKey: positionsByKey) {
+                    desired.append(
+                        DesiredFinding(candidate: candidates[affected.candidate], advisory: advisory, fixedVersion: affected.fixedVersion))
+                }
             }
+            try reconcileFindings(session, scope: .advisories(advisories[start..<end].map(\.id)), desired: desired, now: now)
+            start = end
         }
-        try reconcileFindings(session, scope: .advisories(advisories.map(\.id)), desired: desired, now: now)
     }
 }
