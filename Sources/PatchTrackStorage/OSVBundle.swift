@@ -3,7 +3,7 @@ import PatchTrackCore
 import ZIPFoundation
 
 /// Reads posted advisories: one OSV record, a JSON array of records, or a zip archive of record files (the layout of
-/// osv.dev's per-ecosystem `all.zip`), into positioned intake entries for ``AppDatabase/ingestAdvisories(_:)``.
+/// osv.dev's per-ecosystem `all.zip`), into positioned intake entries for ``AdvisoryStore/ingest(_:)``.
 /// Shared by `POST /v1/advisories` and `patchtrack import osv`, which each report a ``Failure`` their own way.
 public enum OSVBundle {
     /// Limits on what a zip may expand to (against zip bombs): per entry and in total.

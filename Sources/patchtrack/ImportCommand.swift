@@ -31,27 +31,30 @@ struct ImportCommand: AsyncParsableCommand {
                     throw ValidationError("--image: \(error.reason)")
                 }
             }
-            let appDatabase = try AppDatabase(path: database.sqlitePath(for: "import"))
-            var failures = 0
-            for file in files {
-                do {
-                    let data = try Data(contentsOf: URL(fileURLWithPath: file))
-                    let parsed = try ScanIngest.parse(data, contentType: nil, override: override)
-                    let result = try await appDatabase.ingestScan(
-                        contentHash: AppDatabase.contentHash(of: data), document: parsed.document, normalized: parsed.normalized, registration: parsed.registration)
-                    print(
-                        "\(file): \(result.isNew ? "imported" : "unchanged") scan \(result.scanID) \(result.format.rawValue) "
-                            + "for \(result.repository)@\(result.imageDigest): \(result.componentCount) components, "
-                            + "\(result.verdictCount) scanner verdicts, \(result.skipped.count) skipped")
-                } catch let failure as ScanIngest.Failure {
-                    failures += 1
-                    FileHandle.standardError.write(Data("\(file): \(failure)\n".utf8))
-                } catch {
-                    failures += 1
-                    FileHandle.standardError.write(Data("\(file): \(error)\n".utf8))
+            let failures = try await database.withMigratedExecutor { executor in
+                let scans = ScanStore(executor: executor)
+                var failures = 0
+                for file in files {
+                    do {
+                        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+                        let parsed = try ScanIngest.parse(data, contentType: nil, override: override)
+                        let result = try await scans.ingest(
+                            contentHash: ScanStore.contentHash(of: data), document: parsed.document, normalized: parsed.normalized,
+                            registration: parsed.registration)
+                        print(
+                            "\(file): \(result.isNew ? "imported" : "unchanged") scan \(result.scanID) \(result.format.rawValue) "
+                                + "for \(result.repository)@\(result.imageDigest): \(result.componentCount) components, "
+                                + "\(result.verdictCount) scanner verdicts, \(result.skipped.count) skipped")
+                    } catch let failure as ScanIngest.Failure {
+                        failures += 1
+                        FileHandle.standardError.write(Data("\(file): \(failure)\n".utf8))
+                    } catch {
+                        failures += 1
+                        FileHandle.standardError.write(Data("\(file): \(error)\n".utf8))
+                    }
                 }
+                return failures
             }
-            try appDatabase.close()
             if failures > 0 { throw ExitCode(1) }
         }
     }
@@ -67,7 +70,17 @@ struct ImportCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let appDatabase = try AppDatabase(path: database.sqlitePath(for: "import"))
+            let totals = try await database.withMigratedExecutor { executor in
+                try await Self.importAll(paths, into: AdvisoryStore(executor: executor))
+            }
+            let order: [AdvisoryIntakeItem.Outcome] = [.created, .updated, .unchanged, .older, .rejected]
+            print(order.map { "\($0.rawValue) \(totals[$0] ?? 0)" }.joined(separator: ", "))
+            let accepted = totals.filter { $0.key != .rejected }.values.reduce(0, +)
+            if accepted == 0 && (totals[.rejected] ?? 0) > 0 { throw ExitCode(1) }
+        }
+
+        /// Imports every record below `paths`, returning how many had each outcome.
+        static func importAll(_ paths: [String], into advisories: AdvisoryStore) async throws -> [AdvisoryIntakeItem.Outcome: Int] {
             var totals: [AdvisoryIntakeItem.Outcome: Int] = [:]
             for path in paths {
                 var isDirectory: ObjCBool = false
@@ -87,7 +100,7 @@ struct ImportCommand: AsyncParsableCommand {
                     throw ValidationError("\(path): \(failure)")
                 }
                 for batch in batches {
-                    for item in try await appDatabase.ingestAdvisories(batch) {
+                    for item in try await advisories.ingest(batch) {
                         totals[item.outcome, default: 0] += 1
                         if item.outcome == .rejected {
                             FileHandle.standardError.write(Data("\(path) \(item.position): \(item.messages.joined(separator: "; "))\n".utf8))
@@ -95,11 +108,7 @@ struct ImportCommand: AsyncParsableCommand {
                     }
                 }
             }
-            try appDatabase.close()
-            let order: [AdvisoryIntakeItem.Outcome] = [.created, .updated, .unchanged, .older, .rejected]
-            print(order.map { "\($0.rawValue) \(totals[$0] ?? 0)" }.joined(separator: ", "))
-            let accepted = totals.filter { $0.key != .rejected }.values.reduce(0, +)
-            if accepted == 0 && (totals[.rejected] ?? 0) > 0 { throw ExitCode(1) }
+            return totals
         }
 
         /// Every `.json` file below `path`, read in batches of 5,000 records (one transaction each).
@@ -116,6 +125,22 @@ struct ImportCommand: AsyncParsableCommand {
                 batches[batches.count - 1] += entries.map { ("\(relative)\($0.position == "0" ? "" : $0.position)", $0.entry) }
             }
             return batches
+        }
+    }
+}
+
+extension DatabaseOptions {
+    /// Runs `body` with the database's executor (either engine), migrated first, and closes it afterwards.
+    func withMigratedExecutor<T: Sendable>(_ body: (any SQLExecutor) async throws -> T) async throws -> T {
+        let executor = try open()
+        do {
+            _ = try await StorageEngine.migrate(executor)
+            let result = try await body(executor)
+            try await executor.close()
+            return result
+        } catch {
+            try? await executor.close()
+            throw error
         }
     }
 }

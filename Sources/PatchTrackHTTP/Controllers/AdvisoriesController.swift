@@ -38,7 +38,7 @@ struct AdvisoriesController {
         } catch let failure as OSVBundle.Failure {
             throw ProblemDetails(failure)
         }
-        let items = try await database.ingestAdvisories(entries)
+        let items = try await database.advisories.ingest(entries)
         MemoryTrim.afterRequest(ofSize: data.count)
         let rejected = items.filter { $0.outcome == .rejected }
         if !items.isEmpty && rejected.count == items.count {
@@ -54,7 +54,7 @@ struct AdvisoriesController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = request.pathParameter("id", context)
-        guard let advisory = try await database.advisory(id) else {
+        guard let advisory = try await database.advisories.advisory(id) else {
             throw ProblemDetails.notFound("no advisory has the id or alias \(id)")
         }
         return try JSONResponse.make(AdvisoryResponse(advisory))
@@ -62,7 +62,7 @@ struct AdvisoriesController {
 
     @Sendable func images(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = request.pathParameter("id", context)
-        guard let vulnerability = try await database.vulnerabilityID(of: id) else {
+        guard let vulnerability = try await database.advisories.vulnerabilityID(of: id) else {
             throw ProblemDetails.notFound("no advisory has the id or alias \(id)")
         }
         let images = try await database.findings.images(affectedBy: vulnerability)

@@ -31,7 +31,7 @@ struct FindingsController {
         }
         let scannerOnly = page.items.filter { $0.source == "scanner" }
         let known = try await database.findings.knownAdvisoryIDs(scannerOnly.map(\.advisory))
-        let scanned = !(try await database.scans(imageDigest: digest) ?? []).filter { $0.verdictCount > 0 || $0.format == "trivy" || $0.format == "grype" }.isEmpty
+        let scanned = !(try await database.scans.scans(imageDigest: digest) ?? []).filter { $0.verdictCount > 0 || $0.format == "trivy" || $0.format == "grype" }.isEmpty
         var items: [DisagreementResponse.Item] = []
         for finding in page.items {
             switch finding.source {

@@ -92,7 +92,7 @@ struct FleetController {
 
     private func vulnerability(_ request: Request, _ context: AppRequestContext) async throws -> String {
         let id = request.pathParameter("id", context)
-        guard let vulnerability = try await database.vulnerabilityID(of: id) else {
+        guard let vulnerability = try await database.advisories.vulnerabilityID(of: id) else {
             throw ProblemDetails.notFound("no advisory has the id or alias \(id)")
         }
         return vulnerability

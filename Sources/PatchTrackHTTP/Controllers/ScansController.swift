@@ -35,7 +35,7 @@ struct ScansController {
             limits: limits, accepted: "accepted formats: \(IngestError.acceptedFormats)"
         ) { data in
             do throws(IngestError) {
-                return (try ScanDocument.parse(data, contentType: contentType), AppDatabase.contentHash(of: data))
+                return (try ScanDocument.parse(data, contentType: contentType), ScanStore.contentHash(of: data))
             } catch {
                 throw ProblemDetails(ScanIngest.Failure.unreadable(error))
             }
@@ -47,7 +47,7 @@ struct ScansController {
         } catch {
             throw ProblemDetails(ScanIngest.Failure.noImage(error))
         }
-        let result = try await database.ingestScan(
+        let result = try await database.scans.ingest(
             contentHash: contentHash, document: parsed.document, normalized: parsed.normalized, registration: parsed.registration)
         if result.isNew { metrics.ingested(kind: .scan, format: result.format.rawValue) }
         return try JSONResponse.make(
@@ -57,7 +57,7 @@ struct ScansController {
 
     @Sendable func scans(_ request: Request, context: AppRequestContext) async throws -> Response {
         let digest = try request.digestParameter(context)
-        guard let scans = try await database.scans(imageDigest: digest) else {
+        guard let scans = try await database.scans.scans(imageDigest: digest) else {
             throw ProblemDetails.notFound("image \(digest) is not tracked")
         }
         return try JSONResponse.make(ScanListResponse(items: scans.map(ScanResponse.init)))
@@ -68,7 +68,7 @@ struct ScansController {
         let page = try PageRequest(request)
         let query = request.uri.queryParameters
         let nonEmpty = { (name: String) -> String? in query[name[...]].flatMap { $0.isEmpty ? nil : String($0) } }
-        guard let result = try await database.components(
+        guard let result = try await database.scans.components(
             imageDigest: digest, ecosystem: nonEmpty("ecosystem"), name: nonEmpty("name"), purlPrefix: nonEmpty("purl"),
             after: try page.integerCursor(), limit: page.limit)
         else {
@@ -88,8 +88,8 @@ struct ScansController {
             throw ProblemDetails.badParameter("purl", String(describing: error))
         }
         let page = try PageRequest(request)
-        let result = try await database.components(
-            purlBase: AppDatabase.purlBase(purl), version: purl.version, after: try page.integerCursor(), limit: page.limit)
+        let result = try await database.scans.components(
+            purlBase: ScanStore.purlBase(purl), version: purl.version, after: try page.integerCursor(), limit: page.limit)
         return try Self.answer(request, result)
     }
 

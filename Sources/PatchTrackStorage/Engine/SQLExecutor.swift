@@ -35,6 +35,11 @@ public protocol SQLSession {
     /// Makes write transactions that take the same `lock` run one after the other (check-then-insert use cases
     /// that no unique key can guard). Held until the transaction ends. SQLite has one writer: nothing to do there.
     func serialize(on lock: TransactionLock) throws
+
+    /// Inserts the rows of `batch` (``SQLBatchInsert``) and returns what its RETURNING clause gives, in row order, and
+    /// how many rows it changed. Each engine runs it its own way: SQLite one cached statement per row, PostgreSQL
+    /// multi-row statements of a few hundred rows (one round trip each).
+    func insert(_ batch: SQLBatchInsert) throws -> SQLBatchInsert.Result
 }
 
 /// Names of the use cases that serialize their write transactions (``SQLSession/serialize(on:)``).
@@ -43,6 +48,9 @@ public enum TransactionLock: Int64, Sendable {
     case initialAdminToken = 1
     /// Changing the rebuild policy (each change audits the one before it).
     case policy = 2
+    /// Ingesting scans and advisories: each matches what the other stores, so they write one at a time (taken as
+    /// the first statement, so every later statement of the transaction sees what the previous holder committed).
+    case matching = 3
 }
 
 extension SQLSession {

@@ -121,6 +121,7 @@ public struct SQLStatement: Sendable, ExpressibleByStringInterpolation {
             }
         }
 
+        /// Binds `value` in `form` (also used to build statements row by row, see ``SQLBatchInsert``).
         mutating func append(_ value: SQLValue, _ form: Form) {
             arguments.append(value)
             forms.append(form)

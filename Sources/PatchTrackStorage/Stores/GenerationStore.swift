@@ -94,4 +94,11 @@ private final class CountingSession: SQLSession {
     func serialize(on lock: TransactionLock) throws {
         try base.serialize(on: lock)
     }
+
+    func insert(_ batch: SQLBatchInsert) throws -> SQLBatchInsert.Result {
+        // Forwarded, so that each engine runs its own form (SQLite's cached single-row statement).
+        let result = try base.insert(batch)
+        changes += result.changed
+        return result
+    }
 }

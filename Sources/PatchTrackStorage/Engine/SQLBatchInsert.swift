@@ -1,0 +1,132 @@
+import GRDB
+
+/// Many rows inserted with one statement shape: `INSERT INTO <table> (<columns>) VALUES (…) <tail>`, where the tail
+/// is an optional `ON CONFLICT …` and `RETURNING …` clause without arguments. Run by ``SQLSession/insert(_:)``:
+///
+/// - SQLite runs one cached single-row statement per row (no round trip to save; the statement is prepared once).
+/// - PostgreSQL runs one multi-row `VALUES (…), (…)…` statement per chunk of at most ``maximumRowsPerStatement``
+///   rows and ``maximumArguments`` bound arguments (below SQLite's 32,766 and PostgreSQL's 65,535), one round trip
+///   each instead of one per row; NULLs are written as the keyword, not bound.
+///
+/// Rows of one batch must not repeat a key that an `ON CONFLICT … DO UPDATE` tail updates: PostgreSQL refuses to
+/// update one row twice in a statement. RETURNING rows come back in the order of the rows inserted (a multi-row
+/// VALUES insert returns them in order).
+public struct SQLBatchInsert: Sendable {
+    /// Rows per multi-row statement.
+    static let maximumRowsPerStatement = 500
+    /// Bound arguments per statement, under both engines' limits.
+    static let maximumArguments = 30_000
+
+    /// What an insert gave back.
+    public struct Result: Sendable {
+        /// The rows of the RETURNING clause, in row order (empty without one).
+        public var rows: [SQLRow] = []
+        /// Rows inserted or updated.
+        public var changed = 0
+    }
+
+    /// The table written.
+    public let table: String
+    /// Its columns, in the order of each row's values.
+    public let columns: [String]
+    /// `ON CONFLICT …` and/or `RETURNING …`, or empty.
+    public let tail: String
+    /// The rows, each with one value per column.
+    public private(set) var rows: [[SQLValue]] = []
+
+    /// An empty batch for `table`.
+    public init(into table: String, columns: [String], tail: String = "") {
+        self.table = table
+        self.columns = columns
+        self.tail = tail
+    }
+
+    /// Adds one row, its values in column order.
+    public mutating func append(_ values: any SQLBindable...) {
+        precondition(values.count == columns.count, "\(table): \(values.count) values for \(columns.count) columns")
+        rows.append(values.map(\.sqlValue))
+    }
+
+    /// Reserves room for `count` rows.
+    public mutating func reserveCapacity(_ count: Int) {
+        rows.reserveCapacity(count)
+    }
+
+    /// Whether the tail has a RETURNING clause.
+    var returns: Bool { tail.range(of: "RETURNING", options: .caseInsensitive) != nil }
+
+    /// Rows per statement for this many columns.
+    var rowsPerStatement: Int { max(1, min(Self.maximumRowsPerStatement, Self.maximumArguments / max(1, columns.count))) }
+
+    /// The statement inserting `rows` (all of one chunk). `inliningNulls` writes NULL values as the keyword instead
+    /// of binding them (fewer arguments to encode; only for statements not cached by their text).
+    func statement(_ rows: ArraySlice<[SQLValue]>, inliningNulls: Bool = false) -> SQLStatement {
+        var interpolation = SQLStatement.StringInterpolation(literalCapacity: 0, interpolationCount: rows.count * columns.count)
+        interpolation.appendLiteral("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ")
+        for (index, row) in rows.enumerated() {
+            interpolation.appendLiteral(index == 0 ? "(" : ", (")
+            for (position, value) in row.enumerated() {
+                if position > 0 { interpolation.appendLiteral(", ") }
+                if inliningNulls && value.isNull {
+                    interpolation.appendLiteral("NULL")
+                } else {
+                    interpolation.append(value, .value)
+                }
+            }
+            interpolation.appendLiteral(")")
+        }
+        if !tail.isEmpty { interpolation.appendLiteral(" " + tail) }
+        return SQLStatement(stringInterpolation: interpolation)
+    }
+}
+
+extension SQLSession {
+    /// Multi-row statements of ``SQLBatchInsert/rowsPerStatement`` rows each: the engine-neutral form, which
+    /// PostgreSQL runs (one round trip per chunk).
+    public func insert(_ batch: SQLBatchInsert) throws -> SQLBatchInsert.Result {
+        var result = SQLBatchInsert.Result()
+        let size = batch.rowsPerStatement
+        for start in stride(from: 0, to: batch.rows.count, by: size) {
+            let statement = batch.statement(batch.rows[start..<min(start + size, batch.rows.count)], inliningNulls: true)
+            if batch.returns {
+                let rows = try fetchAll(statement)
+                result.rows += rows
+                result.changed += rows.count
+            } else {
+                result.changed += try execute(statement)
+            }
+        }
+        return result
+    }
+}
+
+extension SQLiteSession {
+    /// One cached single-row statement, bound and run per row: SQLite has no round trip to save, and a statement
+    /// prepared once keeps ingest as fast as it was under GRDB.
+    func insert(_ batch: SQLBatchInsert) throws -> SQLBatchInsert.Result {
+        var result = SQLBatchInsert.Result()
+        guard let first = batch.rows.first else { return result }
+        let statement = try db.cachedStatement(sql: batch.statement([first]).sql(.sqlite))
+        let returns = batch.returns
+        var columns: SQLRow.Columns?
+        for row in batch.rows {
+            try statement.setArguments(StatementArguments(row.map(\.databaseValue)))
+            if returns {
+                let shared = columns ?? SQLRow.Columns(statement.columnNames)
+                columns = shared
+                let cursor = try Row.fetchCursor(statement)
+                while let returned = try cursor.next() {
+                    var values: [SQLValue] = []
+                    values.reserveCapacity(shared.names.count)
+                    for index in 0..<shared.names.count { values.append(SQLValue(returned[index] as DatabaseValue)) }
+                    result.rows.append(SQLRow(columns: shared, values: values))
+                    result.changed += 1
+                }
+            } else {
+                try statement.execute()
+                result.changed += db.changesCount
+            }
+        }
+        return result
+    }
+}

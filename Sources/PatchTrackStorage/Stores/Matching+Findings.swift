@@ -1,0 +1,79 @@
+import Foundation
+import PatchTrackCore
+
+extension Matching {
+    /// Which open findings a reconciliation may resolve.
+    enum FindingScope {
+        /// The findings of one image.
+        case image(Int64)
+        /// The findings of these advisories.
+        case advisories([Int64])
+    }
+
+    /// The key of a finding: one per image, package and advisory.
+    private struct FindingKey: Hashable {
+        let imageId: Int64
+        let purl: String
+        let advisoryId: Int64
+    }
+
+    /// Makes the open findings in `scope` exactly `desired`: inserts new ones, updates the rest, and resolves open
+    /// findings that matching no longer produces. A key desired twice (one package listed twice in an image) is
+    /// written once, with the values of its last occurrence.
+    static func reconcileFindings(_ session: any SQLSession, scope: FindingScope, desired: [DesiredFinding], now: String) throws {
+        var batch = SQLBatchInsert(
+            into: "finding",
+            columns: [
+                "imageId", "componentId", "purl", "ecosystem", "packageName", "installedVersion", "layerDigest", "advisoryId",
+                "vulnerabilityId", "fixedVersion", "severityLevel", "state", "firstDetected", "lastDetected",
+            ],
+            tail: """
+                ON CONFLICT (imageId, purl, advisoryId) DO UPDATE SET
+                    componentId = excluded.componentId, installedVersion = excluded.installedVersion,
+                    layerDigest = excluded.layerDigest, vulnerabilityId = excluded.vulnerabilityId,
+                    fixedVersion = excluded.fixedVersion, severityLevel = excluded.severityLevel, state = 'open',
+                    lastDetected = excluded.lastDetected, resolvedAt = NULL
+                RETURNING id
+                """)
+        batch.reserveCapacity(desired.count)
+        for finding in unique(desired) {
+            let candidate = finding.candidate
+            batch.append(
+                candidate.imageId, candidate.componentId, candidate.purl, candidate.ecosystem, candidate.name, candidate.version,
+                candidate.layerDigest, finding.advisory.id, finding.advisory.vulnerabilityId, finding.fixedVersion,
+                finding.advisory.severityLevel, "open", now, now)
+        }
+        let kept = Set(try session.insert(batch).rows.map { try $0.decode(0, as: Int64.self) })
+        let open: [SQLRow]
+        switch scope {
+        case .image(let imageId):
+            open = try session.fetchAll("SELECT id FROM finding WHERE imageId = \(imageId) AND state = 'open'")
+        case .advisories(let advisoryIds):
+            open = try session.fetchAll("SELECT id FROM finding WHERE advisoryId IN \(set: advisoryIds) AND state = 'open'")
+        }
+        let gone = try open.map { try $0.decode(0, as: Int64.self) }.filter { !kept.contains($0) }
+        if !gone.isEmpty {
+            try session.execute(
+                "UPDATE finding SET state = 'resolved', resolvedAt = \(now), componentId = NULL WHERE id IN \(set: gone)")
+        }
+    }
+
+    /// `desired` with each finding key once, at its first position, with the values of its last occurrence (what
+    /// upserting them one by one leaves).
+    private static func unique(_ desired: [DesiredFinding]) -> [DesiredFinding] {
+        var positions: [FindingKey: Int] = [:]
+        positions.reserveCapacity(desired.count)
+        var unique: [DesiredFinding] = []
+        unique.reserveCapacity(desired.count)
+        for finding in desired {
+            let key = FindingKey(imageId: finding.candidate.imageId, purl: finding.candidate.purl, advisoryId: finding.advisory.id)
+            if let position = positions[key] {
+                unique[position] = finding
+            } else {
+                positions[key] = unique.count
+                unique.append(finding)
+            }
+        }
+        return unique
+    }
+}
