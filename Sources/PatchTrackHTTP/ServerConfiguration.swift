@@ -6,7 +6,7 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     /// Port to listen on; 0 picks a free one.
     public var port: Int
-    /// SQLite database file, created on first start.
+    /// Where the database is, as shown to people: a SQLite file path or a PostgreSQL URL without its password.
     public var databasePath: String
     /// Largest accepted request body in bytes.
     public var maxBodySize: Int

@@ -1,68 +1,71 @@
 import Foundation
-import GRDB
+import Logging
 import PatchTrackCore
 
-/// The application's database on SQLite: one file in WAL mode behind one `DatabasePool`, and the use cases of the
-/// stores not yet on the engine-neutral seam (``SQLExecutor``). The stores on the seam (``tokens``,
-/// ``generations``, ``leases``) share its pool through ``executor``.
-///
-/// Every use case is one write transaction, so a failed request leaves nothing behind, and bumps the write
-/// generations stored in the database (``GenerationStore``) in that transaction.
+/// The application's database on either engine: the executor every store runs on, the clock, and the in-process
+/// caches whose entries are valid for a generation stored in the database (so a write by another replica is seen on
+/// the next read). Each feature's use cases live in its store (``scans``, ``advisories``, ``findings``, …).
 public struct AppDatabase: Sendable {
-    /// The pool every use case reads and writes through.
-    let pool: DatabasePool
+    /// The engine's executor.
+    public let executor: any SQLExecutor
     /// The clock, injected so tests can fix time.
     let now: @Sendable () -> Date
     /// Advisories parsed for matching, by id and `updatedAt` (stale entries are never hit).
     let preparedAdvisories = PreparedAdvisoryCache()
     /// The VEX-suppressed findings and each image's highest open severity, per finding-write generation.
     let findingFacts = FindingFactsCache()
-    /// The engine-neutral executor over the same pool.
-    public let executor: any SQLExecutor
 
-    /// Opens (creating when missing) the database at `path` and applies pending migrations when `migrate` is true.
-    public init(path: String, migrate: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) throws {
-        self.pool = try SQLiteExecutor.openPool(path: path)
-        self.executor = SQLiteExecutor(pool: pool)
+    /// Wraps an open executor.
+    public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.executor = executor
         self.now = now
+    }
+
+    /// Opens the database at `location` (a SQLite file, created when missing, or a PostgreSQL database) and applies
+    /// pending migrations when `migrate` is true. An unreachable PostgreSQL server is reported within ten seconds.
+    public static func open(
+        _ location: DatabaseLocation, migrate: Bool = true, logger: Logger = Logger(label: "patchtrack.storage"),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) async throws -> AppDatabase {
+        let executor = try StorageEngine.open(location, logger: logger)
+        do {
+            if let postgres = executor as? PostgresExecutor { try await postgres.ping() }
+            if migrate { _ = try await StorageEngine.migrate(executor) }
+        } catch {
+            try? await executor.close()
+            throw error
+        }
+        return AppDatabase(executor: executor, now: now)
+    }
+
+    /// Opens (creating when missing) the SQLite file at `path` and applies pending migrations when `migrate` is true.
+    public init(path: String, migrate: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) throws {
+        let pool = try SQLiteExecutor.openPool(path: path)
         if migrate {
             try Migrations.migrator.migrate(pool)
         }
+        self.init(executor: SQLiteExecutor(pool: pool), now: now)
     }
-
-    /// API tokens.
-    public var tokens: TokenStore { TokenStore(executor: executor, now: now) }
-
-    /// The write generations.
-    public var generations: GenerationStore { GenerationStore(executor: executor) }
-
-    /// Leases of background jobs.
-    public var leases: LeaseStore { LeaseStore(executor: executor, now: now) }
 
     /// Applies pending migrations and returns the names of those applied now.
     @discardableResult
-    public func migrate() throws -> [String] {
-        try Migrations.apply(pool)
+    public func migrate() async throws -> [String] {
+        try await StorageEngine.migrate(executor)
     }
 
-    /// Whether the database answers and every known migration has been applied.
+    /// Whether the database answers within two seconds and every known migration has been applied.
     public func isReady() async -> Bool {
-        do {
-            return try await pool.read { db in try Migrations.migrator.hasCompletedMigrations(db) }
-        } catch {
-            return false
-        }
+        await StorageEngine.isReady(executor, timeout: .seconds(2))
     }
 
     /// Names of the migrations applied to this database, in order.
-    public func appliedMigrations() throws -> [String] {
-        try pool.read { db in try Migrations.migrator.appliedIdentifiers(db) }
-            .sorted()
+    public func appliedMigrations() async throws -> [String] {
+        try await StorageEngine.appliedMigrations(executor)
     }
 
-    /// Closes the pool; later calls fail.
-    public func close() throws {
-        try pool.close()
+    /// Closes the engine's connections; later calls fail.
+    public func close() async throws {
+        try await executor.close()
     }
 
     /// The number of committed write transactions, read from the database: equal values mean unchanged data, for
@@ -71,27 +74,43 @@ public struct AppDatabase: Sendable {
         try await generations.current().writes
     }
 
-    /// The generations as the transaction of `db` sees them.
-    static func generations(_ db: Database) throws -> Generations {
-        try GenerationStore.read(SQLiteSession(db: db))
-    }
+    /// What every store holds: the executor, its generations and the clock.
+    var context: StoreContext { StoreContext(executor: executor, now: now) }
 
-    /// One write transaction of a use case; it bumps the generations when it changed a row. `affectsFindings: false` declares that it
-    /// changes no finding, VEX statement, image, tag or component (environments, inventory, rollouts, policy,
-    /// tokens, requests).
-    func write<T: Sendable>(
-        affectsFindings: Bool = true, _ updates: @escaping @Sendable (Database) throws -> T
-    ) async throws -> T {
-        try await pool.write { db in
-            let changesBefore = db.totalChangesCount
-            let result = try updates(db)
-            // A transaction that changed no row (a request refused after reading) keeps the generation: caches stay.
-            if db.totalChangesCount != changesBefore {
-                try SQLiteSession(db: db).execute(GenerationStore.bump(affectsFindings: affectsFindings))
-            }
-            return result
-        }
-    }
+    /// API tokens.
+    public var tokens: TokenStore { TokenStore(executor: executor, now: now) }
+    /// The write generations.
+    public var generations: GenerationStore { GenerationStore(executor: executor) }
+    /// Leases of background jobs.
+    public var leases: LeaseStore { LeaseStore(executor: executor, now: now) }
+    /// Registry facts.
+    public var registry: RegistryStore { RegistryStore(executor: executor, now: now) }
+    /// Environments.
+    public var environments: EnvironmentStore { EnvironmentStore(executor: executor, now: now) }
+    /// Inventory snapshots.
+    public var inventory: InventoryStore { InventoryStore(executor: executor, now: now) }
+    /// Rollouts.
+    public var rollouts: RolloutStore { RolloutStore(executor: executor, now: now) }
+    /// Build reports.
+    public var builds: BuildStore { BuildStore(executor: executor, now: now) }
+    /// VEX statements.
+    public var vex: VEXStore { VEXStore(executor: executor, now: now) }
+    /// The rebuild policy.
+    public var policies: PolicyStore { PolicyStore(executor: executor, now: now) }
+    /// Scans, components and scanner verdicts; ingesting a scan matches it.
+    public var scans: ScanStore { ScanStore(executor: executor, now: now, cache: preparedAdvisories) }
+    /// OSV advisories; ingesting them matches them.
+    public var advisories: AdvisoryStore { AdvisoryStore(executor: executor, now: now, cache: preparedAdvisories) }
+    /// Finding lists, known advisory ids, images a vulnerability affects.
+    public var findings: FindingStore { FindingStore(executor: executor, now: now) }
+    /// The rebuild plan input, rebuild requests and image bases.
+    public var rebuilds: RebuildStore { RebuildStore(executor: executor, now: now) }
+    /// The fleet status and SLA breaches (sharing this process's finding facts).
+    public var fleet: FleetStore { FleetStore(executor: executor, now: now, findingFacts: findingFacts) }
+    /// Vulnerability progress, exposure history and finding timelines.
+    public var progress: ProgressStore { ProgressStore(executor: executor, now: now, findingFacts: findingFacts) }
+    /// The schema snapshot and content fingerprint.
+    public var diagnostics: DiagnosticsStore { DiagnosticsStore(executor: executor, now: now) }
 
     /// The current time on the database's clock (injected in tests).
     public var currentDate: Date { now() }

@@ -36,17 +36,6 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
-    /// The SQLite file path, for the commands whose stores are not yet on the engine-neutral seam.
-    func sqlitePath(for command: String) throws -> String {
-        switch try location() {
-        case .sqlite(let path):
-            return path
-        case .postgres:
-            throw ValidationError(
-                "patchtrack \(command) runs on SQLite only for now: its stores are not yet on the PostgreSQL engine (migrate and token create are)")
-        }
-    }
-
     /// The executor for the location (either engine).
     func open() throws -> any SQLExecutor {
         try Self.open(try location())

@@ -45,11 +45,14 @@ struct Serve: AsyncParsableCommand {
         guard (0...36500).contains(retention) else {
             throw ValidationError("the inventory retention must be 0 (keep all) to 36500 days")
         }
+        let location = try database.location()
         let configuration = ServerConfiguration(
             host: host ?? Environment.value("PATCHTRACK_HOST") ?? "127.0.0.1", port: port,
-            databasePath: try database.sqlitePath(for: "serve"), maxBodySize: maxBody, logLevel: level,
+            databasePath: location.description, maxBodySize: maxBody, logLevel: level,
             inventoryRetentionDays: retention == 0 ? nil : retention)
-        let appDatabase = try AppDatabase(path: configuration.databasePath)
+        var storageLogger = Logger(label: "patchtrack.storage")
+        storageLogger.logLevel = .error  // PostgresNIO's pool logs each failed connection attempt at info
+        let appDatabase = try await AppDatabase.open(location, logger: storageLogger)
         if let token = try await appDatabase.tokens.createInitialAdminIfNeeded() {
             FileHandle.standardOutput.write(Data("""
                 Created the first admin token (it is shown only this once; store it now):
@@ -61,7 +64,7 @@ struct Serve: AsyncParsableCommand {
         }
         let app = buildApplication(configuration: configuration, database: appDatabase)
         try await app.runService()
-        try appDatabase.close()
+        try await appDatabase.close()
     }
 }
 

@@ -11,19 +11,19 @@ struct MigrationTests {
     }
 
     @Test("an empty database gets every migration; running again applies nothing")
-    func emptyThenNoOp() throws {
+    func emptyThenNoOp() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appending(path: "db.sqlite").path
         let database = try AppDatabase(path: path, migrate: false)
-        let applied = try database.migrate()
+        let applied = try await database.migrate()
         #expect(applied.first == "0001_registry_and_tokens")
-        #expect(try database.appliedMigrations() == applied)
-        #expect(try database.migrate().isEmpty)
-        try database.close()
+        #expect(try await database.appliedMigrations() == applied)
+        #expect(try await database.migrate().isEmpty)
+        try await database.close()
         let reopened = try AppDatabase(path: path)
-        #expect(try reopened.appliedMigrations() == applied)
-        try reopened.close()
+        #expect(try await reopened.appliedMigrations() == applied)
+        try await reopened.close()
     }
 
     @Test("the migrated schema equals the checked-in snapshot")
@@ -31,7 +31,6 @@ struct MigrationTests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try AppDatabase(path: directory.appending(path: "db.sqlite").path)
-        defer { try? database.close() }
         let snapshotURL = try #require(Bundle.module.url(forResource: "schema", withExtension: "sql", subdirectory: "Fixtures"))
         let snapshot = try String(contentsOf: snapshotURL, encoding: .utf8)
         let actual = try await database.diagnostics.schemaSQL()
@@ -40,10 +39,11 @@ struct MigrationTests {
             try actual.write(to: fresh, atomically: true, encoding: .utf8)
             Issue.record("schema differs from Tests/PatchTrackStorageTests/Fixtures/schema.sql; new schema written to \(fresh.path)")
         }
+        try await database.close()
     }
 
     @Test("the patchtrack binary migrates from any working directory (migrations are embedded)")
-    func binaryFromAnotherDirectory() throws {
+    func binaryFromAnotherDirectory() async throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: "patchtrack")
         // swift test builds every product; the test bundle sits next to the executable.
         let candidates = [binary] + ((try? FileManager.default.contentsOfDirectory(atPath: ".build/debug")).map { _ in [URL(fileURLWithPath: ".build/debug/patchtrack").standardizedFileURL] } ?? [])
@@ -62,7 +62,7 @@ struct MigrationTests {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(text.contains("applied 0001_registry_and_tokens"))
         let database = try AppDatabase(path: directory.appending(path: "relative.sqlite").path, migrate: false)
-        #expect(try database.appliedMigrations().contains("0001_registry_and_tokens"))
-        try database.close()
+        #expect(try await database.appliedMigrations().contains("0001_registry_and_tokens"))
+        try await database.close()
     }
 }

@@ -33,9 +33,8 @@ struct UpgradeTests {
             }
             // when
             let database = try AppDatabase(path: path)
-            defer { try? database.close() }
             // then
-            #expect(try database.appliedMigrations() == StorageEngine.knownMigrations(.sqlite))
+            #expect(try await database.appliedMigrations() == StorageEngine.knownMigrations(.sqlite))
             #expect(try await database.tokens.authenticate(secret: secret)?.name == "ci")
             let policy = try await database.policies.policy()
             if changedDefaults {
@@ -46,6 +45,7 @@ struct UpgradeTests {
             #expect(try await database.generations.current() == Generations(writes: 0, findingWrites: 0))
             _ = try await database.tokens.create(name: "next", role: .read)
             #expect(try await database.generations.current().writes == 1)
+            try await database.close()
         }
     }
 }
