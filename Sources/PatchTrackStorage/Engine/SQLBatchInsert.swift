@@ -31,8 +31,10 @@ public struct SQLBatchInsert: Sendable {
     public let columns: [String]
     /// `ON CONFLICT …` and/or `RETURNING …`, or empty.
     public let tail: String
-    /// The rows, each with one value per column.
-    public private(set) var rows: [[SQLValue]] = []
+    /// The rows' values, row after row, one per column.
+    private(set) var values: [SQLValue] = []
+    /// How many rows were appended.
+    public var count: Int { columns.isEmpty ? 0 : values.count / columns.count }
 
     /// An empty batch for `table`.
     public init(into table: String, columns: [String], tail: String = "") {
@@ -44,12 +46,17 @@ public struct SQLBatchInsert: Sendable {
     /// Adds one row, its values in column order.
     public mutating func append(_ values: any SQLBindable...) {
         precondition(values.count == columns.count, "\(table): \(values.count) values for \(columns.count) columns")
-        rows.append(values.map(\.sqlValue))
+        for value in values { self.values.append(value.sqlValue) }
     }
 
     /// Reserves room for `count` rows.
     public mutating func reserveCapacity(_ count: Int) {
-        rows.reserveCapacity(count)
+        values.reserveCapacity(count * columns.count)
+    }
+
+    /// The values of rows `rows`.
+    func values(ofRows rows: Range<Int>) -> ArraySlice<SQLValue> {
+        values[rows.lowerBound * columns.count..<rows.upperBound * columns.count]
     }
 
     /// Whether the tail has a RETURNING clause.
@@ -58,14 +65,14 @@ public struct SQLBatchInsert: Sendable {
     /// Rows per statement for this many columns.
     var rowsPerStatement: Int { max(1, min(Self.maximumRowsPerStatement, Self.maximumArguments / max(1, columns.count))) }
 
-    /// The statement inserting `rows` (all of one chunk). `inliningNulls` writes NULL values as the keyword instead
+    /// The statement inserting rows `rows` (one chunk). `inliningNulls` writes NULL values as the keyword instead
     /// of binding them (fewer arguments to encode; only for statements not cached by their text).
-    func statement(_ rows: ArraySlice<[SQLValue]>, inliningNulls: Bool = false) -> SQLStatement {
+    func statement(_ rows: Range<Int>, inliningNulls: Bool = false) -> SQLStatement {
         var interpolation = SQLStatement.StringInterpolation(literalCapacity: 0, interpolationCount: rows.count * columns.count)
         interpolation.appendLiteral("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ")
-        for (index, row) in rows.enumerated() {
-            interpolation.appendLiteral(index == 0 ? "(" : ", (")
-            for (position, value) in row.enumerated() {
+        for row in rows {
+            interpolation.appendLiteral(row == rows.lowerBound ? "(" : ", (")
+            for (position, value) in values(ofRows: row..<row + 1).enumerated() {
                 if position > 0 { interpolation.appendLiteral(", ") }
                 if inliningNulls && value.isNull {
                     interpolation.appendLiteral("NULL")
@@ -86,8 +93,8 @@ extension SQLSession {
     public func insert(_ batch: SQLBatchInsert) throws -> SQLBatchInsert.Result {
         var result = SQLBatchInsert.Result()
         let size = batch.rowsPerStatement
-        for start in stride(from: 0, to: batch.rows.count, by: size) {
-            let statement = batch.statement(batch.rows[start..<min(start + size, batch.rows.count)], inliningNulls: true)
+        for start in stride(from: 0, to: batch.count, by: size) {
+            let statement = batch.statement(start..<min(start + size, batch.count), inliningNulls: true)
             if batch.returns {
                 let rows = try fetchAll(statement)
                 result.rows += rows
@@ -105,15 +112,20 @@ extension SQLiteSession {
     /// prepared once keeps ingest as fast as it was under GRDB.
     func insert(_ batch: SQLBatchInsert) throws -> SQLBatchInsert.Result {
         var result = SQLBatchInsert.Result()
-        guard let first = batch.rows.first else { return result }
-        let statement = try db.cachedStatement(sql: batch.statement([first]).sql(.sqlite))
+        guard batch.count > 0 else { return result }
+        let statement = try db.cachedStatement(sql: batch.statement(0..<1).sql(.sqlite))
         let returns = batch.returns
-        var columns: SQLRow.Columns?
-        for row in batch.rows {
-            try statement.setArguments(StatementArguments(row.map(\.databaseValue)))
-            if returns {
-                let shared = columns ?? SQLRow.Columns(statement.columnNames)
-                columns = shared
+        let columns = SQLRow.Columns(statement.columnNames)
+        for row in 0..<batch.count {
+            statement.setUncheckedArguments(StatementArguments(batch.values(ofRows: row..<row + 1).map(\.databaseValue)))
+            if returns && columns.names.count == 1 {
+                // One returned column (`RETURNING id`): read as a value, without a row per insert.
+                if let returned = try DatabaseValue.fetchOne(statement) {
+                    result.rows.append(SQLRow(columns: columns, values: [SQLValue(returned)]))
+                    result.changed += 1
+                }
+            } else if returns {
+                let shared = columns
                 let cursor = try Row.fetchCursor(statement)
                 while let returned = try cursor.next() {
                     var values: [SQLValue] = []
