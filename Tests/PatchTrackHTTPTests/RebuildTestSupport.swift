@@ -27,25 +27,18 @@ final class TestClock: Sendable {
     var closure: @Sendable () -> Date { { [self] in self.now } }
 }
 
-/// Rows that other features produce (advisories and their findings, VEX statements), written directly with SQL
-/// through a second executor on the test database, as another process's store would (bumping the generations).
+/// Rows that other features produce (advisories and their findings, VEX statements), written directly with SQL on
+/// the test database (either engine), bumping the generations stored in it as every store's write does.
 struct Seeder {
-    let path: String
+    let executor: any SQLExecutor
 
     init(_ environment: TestEnvironment) {
-        path = environment.configuration.databasePath
+        executor = environment.database.executor
     }
 
-    /// Runs `body` in one write transaction of a new executor, closed afterwards.
+    /// Runs `body` in one write transaction.
     private func write(_ body: @escaping @Sendable (any SQLSession) throws -> Void) async throws {
-        let executor = try StorageEngine.open(.sqlite(path: path), logger: Logger(label: "patchtrack.tests.seeder"))
-        do {
-            try await GenerationStore(executor: executor).write(body)
-            try await executor.close()
-        } catch {
-            try? await executor.close()
-            throw error
-        }
+        try await GenerationStore(executor: executor).write(body)
     }
 
     /// An open finding of `vulnerability` in `package` on the image with `image` digest.
@@ -107,10 +100,7 @@ struct Seeder {
 
     /// How many rows `sql` counts.
     func count(_ sql: String) async throws -> Int {
-        let executor = try StorageEngine.open(.sqlite(path: path), logger: Logger(label: "patchtrack.tests.seeder"))
-        let count = try await executor.read { session in try session.fetchValue(SQLStatement(stringLiteral: sql), as: Int.self) ?? 0 }
-        try await executor.close()
-        return count
+        try await executor.read { session in try session.fetchValue(SQLStatement(stringLiteral: sql), as: Int.self) ?? 0 }
     }
 }
 
