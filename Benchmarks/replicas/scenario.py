@@ -207,7 +207,7 @@ try:
         threads = [threading.Thread(target=big_ingest), threading.Thread(target=small_writes)]
         for thread in threads:
             thread.start()
-        time.sleep(rng.uniform(0.05, 0.6))
+        time.sleep(rng.uniform(0.05, 2.5))
         a.kill()
         for thread in threads:
             thread.join()

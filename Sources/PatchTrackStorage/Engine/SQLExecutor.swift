@@ -48,8 +48,9 @@ public enum TransactionLock: Int64, Sendable {
     case initialAdminToken = 1
     /// Changing the rebuild policy (each change audits the one before it).
     case policy = 2
-    /// Ingesting scans and advisories: each matches what the other stores, so they write one at a time (taken as
-    /// the first statement, so every later statement of the transaction sees what the previous holder committed).
+    /// Ingesting scans and advisories (each matches what the other stores) and recording builds (which read the
+    /// findings both write): one at a time, taken as the first statement, so every later statement of the
+    /// transaction sees what the previous holder committed.
     case matching = 3
 }
 

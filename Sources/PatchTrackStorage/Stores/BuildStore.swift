@@ -70,6 +70,9 @@ public struct BuildStore: Sendable {
     public func record(_ report: BuildReport, by token: TokenInfo) async throws -> (build: StoredBuild, created: Bool) {
         let now = context.timestamp
         return try await context.generations.write { session in
+            // A finished build decides the fates of the replaced image's findings from the successor's findings:
+            // it waits for a scan or advisory ingest that is changing those on another replica.
+            try session.serialize(on: .matching)
             let repositoryId = try RegistryStore.repositoryID(session, name: report.repository.value, now: now)
             var replacesId: Int64?
             if let replaces = report.replaces {
