@@ -24,9 +24,12 @@ start)
     [ "$(id -u)" -ne 0 ] || chown "$user" "$dir"
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
     run_as "$bin/initdb" -D "$dir/data" -U patchtrack -A trust --locale=C -E UTF8 >"$dir/initdb.log" 2>&1
-    # Throwaway settings: no durability needed, many test databases at once.
+    # Throwaway settings: no durability needed, many test databases at once. PATCHTRACK_PG_DURABLE=1 (benchmarks)
+    # keeps PostgreSQL's durable defaults (fsync, synchronous commit) and sizes shared buffers for a 1M-row database.
+    settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${PATCHTRACK_PG_DURABLE:-0}" = 1 ] && settings="-c shared_buffers=1GB"
     run_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+        -o "-h 127.0.0.1 -p $port -k $dir $settings -c max_connections=300" \
         start >/dev/null
     echo "postgres://patchtrack@127.0.0.1:$port/postgres?sslmode=disable"
     ;;

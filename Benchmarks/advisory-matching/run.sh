@@ -14,8 +14,11 @@ trap '[ -n "$pid" ] && kill $pid 2>/dev/null; [ -z "${BENCH_DIR:-}" ] && rm -rf 
 start=$(date +%s.%N)
 python3 Benchmarks/advisory-matching/generate.py "$work/bench.sqlite" "$work" "$@"
 echo "generated in $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.0f", e - s}') s"
+source Benchmarks/engine.sh
+db=$(bench_database "$work/bench.sqlite")
+echo "engine: $(bench_engine)"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$bin" serve --port "$port" --database "$work/bench.sqlite" --log-level error >"$work/out" 2>"$work/err" &
+"$bin" serve --port "$port" --database "$db" --log-level error >"$work/out" 2>"$work/err" &
 pid=$!
 until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.2; done
 token=$(grep -o 'pt_[A-Za-z0-9]*_[A-Za-z0-9]*' "$work/out" | head -n 1)

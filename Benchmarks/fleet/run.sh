@@ -16,11 +16,14 @@ trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 "$bin" migrate --database "$work/bench.sqlite" >/dev/null
 python3 Benchmarks/rebuild-plan/generate.py "$work/bench.sqlite"
 python3 Benchmarks/fleet/generate.py "$work/bench.sqlite" "$work/fleet"
-read_token=$("$bin" token create --role read --name bench --database "$work/bench.sqlite")
-ingest=$("$bin" token create --role ingest --name bench-ci --database "$work/bench.sqlite")
-admin=$("$bin" token create --role admin --name bench-admin --database "$work/bench.sqlite")
+source Benchmarks/engine.sh
+db=$(bench_database "$work/bench.sqlite")
+echo "engine: $(bench_engine)"
+read_token=$("$bin" token create --role read --name bench --database "$db")
+ingest=$("$bin" token create --role ingest --name bench-ci --database "$db")
+admin=$("$bin" token create --role admin --name bench-admin --database "$db")
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$bin" serve --port "$port" --database "$work/bench.sqlite" --log-level error --max-body 134217728 >"$work/out" 2>"$work/err" &
+"$bin" serve --port "$port" --database "$db" --log-level error --max-body 134217728 >"$work/out" 2>"$work/err" &
 pid=$!
 url="http://127.0.0.1:$port"
 until curl -fsS "$url/readyz" >/dev/null 2>&1; do sleep 0.1; done

@@ -15,10 +15,13 @@ trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 start=$(date +%s.%N)
 python3 Benchmarks/rebuild-plan/generate.py "$work/bench.sqlite"
 echo "generated in $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}') s"
-token=$("$bin" token create --role read --name bench --database "$work/bench.sqlite")
-admin=$("$bin" token create --role admin --name bench-admin --database "$work/bench.sqlite")
+source Benchmarks/engine.sh
+db=$(bench_database "$work/bench.sqlite")
+echo "engine: $(bench_engine)"
+token=$("$bin" token create --role read --name bench --database "$db")
+admin=$("$bin" token create --role admin --name bench-admin --database "$db")
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$bin" serve --port "$port" --database "$work/bench.sqlite" --log-level error >"$work/out" 2>"$work/err" &
+"$bin" serve --port "$port" --database "$db" --log-level error >"$work/out" 2>"$work/err" &
 pid=$!
 until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.1; done
 measure() {

@@ -10,8 +10,12 @@ bin=${PATCHTRACK_BIN:-.build-release/release/patchtrack}
 [ -x "$bin" ] || swift build -c release --product patchtrack --scratch-path .build-release
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+source Benchmarks/engine.sh
+"$bin" migrate --database "$work/bench.sqlite" >/dev/null
+db=$(bench_database "$work/bench.sqlite")
+echo "engine: $(bench_engine)"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$bin" serve --port "$port" --database "$work/bench.sqlite" --log-level error >"$work/out" 2>"$work/err" &
+"$bin" serve --port "$port" --database "$db" --log-level error >"$work/out" 2>"$work/err" &
 pid=$!
 until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.1; done
 token=$(grep -o 'pt_[A-Za-z0-9]*_[A-Za-z0-9]*' "$work/out" | head -n 1)
