@@ -79,4 +79,18 @@ struct RejectedRequestsTests {
         }
         #expect(reply.status == .created)
     }
+
+    @Test("a NUL in a token name or a query parameter is refused and nothing is written")
+    func nulCharacters() async throws {
+        let environment = try await TestEnvironment()
+        defer { environment.remove() }
+        let before = try await environment.database.diagnostics.contentFingerprint()
+        try await environment.withClient { client in
+            let token = try await client.send(.post, "/v1/tokens", token: environment.admin, body: #"{"name":"ci\u0000x","role":"ingest"}"#)
+            #expect(token.status == .unprocessableContent && token.problemType == "validation-failed")
+            let query = try await client.send(.get, "/v1/images/\(digest("a"))/components?ecosystem=%00deb", token: environment.read)
+            #expect(query.status == .badRequest && query.problemType == "bad-request")
+        }
+        #expect(try await environment.database.diagnostics.contentFingerprint() == before)
+    }
 }

@@ -11,6 +11,10 @@ struct ProblemMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
+            // `%00` is the only way a NUL reaches a path or query parameter; no identifier or filter holds one.
+            if request.uri.description.contains("%00") {
+                throw ProblemDetails(.badRequest, status: .badRequest, detail: "the path or query contains a NUL character (%00)")
+            }
             return try await next(request, context)
         } catch let problem as ProblemDetails {
             return try problem.response(from: request, context: context)
@@ -46,6 +50,8 @@ struct ProblemMiddleware: RouterMiddleware {
             case .conflict(let why): return ProblemDetails(.conflict, status: .conflict, detail: why)
             case .invalid(let field, let message): return .invalidField(field, message)
             }
+        case SQLError.nulCharacter:
+            return ProblemDetails(.validationFailed, status: .unprocessableContent, detail: SQLError.nulCharacter.description)
         case let error as PlanningError:
             // Writes that would make the lineage loop (registrations, base changes) are refused naming the loop.
             return ProblemDetails(

@@ -141,13 +141,14 @@ struct PostgresSession: SQLSession {
 
     /// The whole result with its command tag (the changed-row count), waited for on this pool thread.
     private func run(_ statement: SQLStatement) throws -> PostgresQueryResult {
-        let result: EventLoopFuture<PostgresQueryResult> = connection.query(Self.query(statement), logger: logger)
+        let result: EventLoopFuture<PostgresQueryResult> = connection.query(try Self.query(statement), logger: logger)
         return try result.wait()
     }
 
-    static func query(_ statement: SQLStatement) -> PostgresQuery {
+    static func query(_ statement: SQLStatement) throws -> PostgresQuery {
         var bindings = PostgresBindings(capacity: statement.arguments.count)
         for argument in statement.boundArguments {
+            try argument.checkStorable()
             switch argument {
             case .null: bindings.appendNull()
             case .typedNull(let type): bindings.append(PostgresData(type: Self.dataType(type), value: nil))

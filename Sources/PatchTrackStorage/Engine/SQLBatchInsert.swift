@@ -117,7 +117,10 @@ extension SQLiteSession {
         let returns = batch.returns
         let columns = SQLRow.Columns(statement.columnNames)
         for row in 0..<batch.count {
-            statement.setUncheckedArguments(StatementArguments(batch.values(ofRows: row..<row + 1).map(\.databaseValue)))
+            statement.setUncheckedArguments(StatementArguments(try batch.values(ofRows: row..<row + 1).map { value in
+                try value.checkStorable()
+                return value.databaseValue
+            }))
             if returns && columns.names.count == 1 {
                 // One returned column (`RETURNING id`): read as a value, without a row per insert.
                 if let returned = try DatabaseValue.fetchOne(statement) {

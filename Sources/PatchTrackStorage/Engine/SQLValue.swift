@@ -180,6 +180,9 @@ public enum SQLError: Error, CustomStringConvertible, Sendable {
     case invalidLocation(String)
     /// The database server does not answer.
     case unreachable(String)
+    /// A text value holds the NUL character, which PostgreSQL cannot store and SQLite's C API would cut the text at:
+    /// refused on both engines rather than stored truncated on one.
+    case nulCharacter
 
     public var description: String {
         switch self {
@@ -187,6 +190,15 @@ public enum SQLError: Error, CustomStringConvertible, Sendable {
         case .typeMismatch(let column, let expected, let found): "column \(column) holds \(found), not \(expected)"
         case .invalidLocation(let detail): detail
         case .unreachable(let detail): detail
+        case .nulCharacter: "text values may not contain the NUL character (U+0000)"
         }
+    }
+}
+
+extension SQLValue {
+    /// Throws ``SQLError/nulCharacter`` for a text value no engine stores whole; every bound argument passes here.
+    @inline(__always)
+    func checkStorable() throws {
+        if case .text(let text) = self, text.utf8.contains(0) { throw SQLError.nulCharacter }
     }
 }

@@ -64,7 +64,10 @@ struct SQLiteSession: SQLSession {
     /// The cached prepared statement, with its arguments bound.
     private func prepare(_ statement: SQLStatement) throws -> Statement {
         let prepared = try db.cachedStatement(sql: statement.sql(.sqlite))
-        try prepared.setArguments(StatementArguments(statement.boundArguments.map(\.databaseValue)))
+        try prepared.setArguments(StatementArguments(try statement.boundArguments.map { value in
+            try value.checkStorable()
+            return value.databaseValue
+        }))
         return prepared
     }
 }
