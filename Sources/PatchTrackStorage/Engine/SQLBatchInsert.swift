@@ -116,18 +116,21 @@ extension SQLiteSession {
         let statement = try db.cachedStatement(sql: batch.statement(0..<1).sql(.sqlite))
         let returns = batch.returns
         let columns = SQLRow.Columns(statement.columnNames)
+        // `RETURNING id` of a plain insert (no ON CONFLICT: every row is inserted) is the rowid SQLite just assigned:
+        // read without stepping through a result row per insert.
+        let returnsRowID = batch.tail.trimmingCharacters(in: .whitespaces).caseInsensitiveCompare("RETURNING id") == .orderedSame
         for row in 0..<batch.count {
-            statement.setUncheckedArguments(StatementArguments(try batch.values(ofRows: row..<row + 1).map { value in
+            let arguments = StatementArguments(try batch.values(ofRows: row..<row + 1).map { value in
                 try value.checkStorable()
                 return value.databaseValue
-            }))
-            if returns && columns.names.count == 1 {
-                // One returned column (`RETURNING id`): read as a value, without a row per insert.
-                if let returned = try DatabaseValue.fetchOne(statement) {
-                    result.rows.append(SQLRow(columns: columns, values: [SQLValue(returned)]))
-                    result.changed += 1
-                }
+            })
+            if returnsRowID {
+                // GRDB's execute(arguments:) binds in place (no copies of the strings) for up to 20 arguments.
+                try statement.execute(arguments: arguments)
+                result.rows.append(SQLRow(columns: columns, values: [.integer(db.lastInsertedRowID)]))
+                result.changed += 1
             } else if returns {
+                statement.setUncheckedArguments(arguments)
                 let shared = columns
                 let cursor = try Row.fetchCursor(statement)
                 while let returned = try cursor.next() {
@@ -138,7 +141,7 @@ extension SQLiteSession {
                     result.changed += 1
                 }
             } else {
-                try statement.execute()
+                try statement.execute(arguments: arguments)
                 result.changed += db.changesCount
             }
         }

@@ -199,6 +199,11 @@ extension SQLValue {
     /// Throws ``SQLError/nulCharacter`` for a text value no engine stores whole; every bound argument passes here.
     @inline(__always)
     func checkStorable() throws {
-        if case .text(let text) = self, text.utf8.contains(0) { throw SQLError.nulCharacter }
+        guard case .text(let text) = self else { return }
+        // memchr over the contiguous UTF-8 (native strings always are); element by element otherwise.
+        let found = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
+        } ?? text.utf8.contains(0)
+        if found { throw SQLError.nulCharacter }
     }
 }
