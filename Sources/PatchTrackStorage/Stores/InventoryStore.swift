@@ -76,7 +76,12 @@ public struct InventoryStore: Sendable {
             // The environment's row is locked: two replicas posting for one environment post one after the other.
             guard let environmentId = try EnvironmentStore.lockEnvironment(session, name: name) else { return nil }
             var repositoryIds: [String: Int64] = [:]
+            // Digests already tracked, in one query; only the others are registered one by one.
+            let digests = Array(Set(document.workloads.flatMap { $0.containers.map(\.digest.value) }))
             var imageIds: [String: Int64] = [:]
+            for row in try session.fetchAll("SELECT id, digest FROM image WHERE digest IN \(set: digests)") {
+                imageIds[try row.decode("digest")] = try row.decode("id")
+            }
             var newImages = 0
             for workload in document.workloads {
                 for container in workload.containers where imageIds[container.digest.value] == nil {
@@ -100,37 +105,37 @@ public struct InventoryStore: Sendable {
             // Replicas per image: a pod counts once per image even when several of its containers run it.
             var runningReplicas: [Int64: Int] = [:]
             var containers = 0
+            var workloadRows = SQLBatchInsert(into: "inventoryWorkload", columns: ["snapshotId", "name", "kind", "replicas"], tail: "RETURNING id")
+            workloadRows.reserveCapacity(document.workloads.count)
             for workload in document.workloads {
-                guard let workloadId = try session.fetchValue(
-                    """
-                    INSERT INTO inventoryWorkload (snapshotId, name, kind, replicas)
-                    VALUES (\(snapshotId), \(workload.name), \(workload.kind), \(workload.replicas))
-                    RETURNING id
-                    """, as: Int64.self)
-                else { throw StorageError.conflict("workload \(workload.name) was not stored") }
+                workloadRows.append(snapshotId, workload.name, workload.kind, workload.replicas)
+            }
+            let workloadIds = try session.insert(workloadRows).rows.map { try $0.decode(0, as: Int64.self) }
+            guard workloadIds.count == document.workloads.count else { throw StorageError.conflict("the workloads were not stored") }
+            var containerRows = SQLBatchInsert(
+                into: "inventoryContainer", columns: ["workloadId", "snapshotId", "container", "isInit", "imageId", "reference", "replicas"])
+            for (workload, workloadId) in zip(document.workloads, workloadIds) {
                 var perImage: [Int64: Int] = [:]
                 for container in workload.containers {
                     let imageId = imageIds[container.digest.value]!
-                    try session.execute(
-                        """
-                        INSERT INTO inventoryContainer (workloadId, snapshotId, container, isInit, imageId, reference, replicas)
-                        VALUES (\(workloadId), \(snapshotId), \(container.name), \(container.isInit), \(imageId),
-                            \(container.reference), \(container.replicas))
-                        """)
+                    containerRows.append(
+                        workloadId, snapshotId, container.name, container.isInit, imageId, container.reference, container.replicas)
                     perImage[imageId] = max(perImage[imageId] ?? 0, container.replicas)
                     containers += 1
                 }
                 for (imageId, count) in perImage { runningReplicas[imageId, default: 0] += count }
             }
-            for (imageId, count) in runningReplicas.sorted(by: { $0.key < $1.key }) {
-                try session.execute(
-                    """
-                    INSERT INTO imageRunning (environmentId, imageId, firstRunningAt, lastRunningAt, stoppedAt, replicas)
-                    VALUES (\(environmentId), \(imageId), \(now), \(now), NULL, \(count))
+            try session.insert(containerRows)
+            var running = SQLBatchInsert(
+                into: "imageRunning", columns: ["environmentId", "imageId", "firstRunningAt", "lastRunningAt", "replicas"],
+                tail: """
                     ON CONFLICT (environmentId, imageId) DO UPDATE SET lastRunningAt = excluded.lastRunningAt,
                         stoppedAt = NULL, replicas = excluded.replicas
                     """)
+            for (imageId, count) in runningReplicas.sorted(by: { $0.key < $1.key }) {
+                running.append(environmentId, imageId, now, now, count)
             }
+            try session.insert(running)
             let stopped = try session.execute(
                 """
                 UPDATE imageRunning SET stoppedAt = \(now), replicas = 0
