@@ -9,7 +9,7 @@ must hold every acknowledged write, and the killed ingest either whole or not at
 
 Usage: scenario.py PATCHTRACK_BINARY DATABASE_URL [KILLS]   (DATABASE_URL: a new, empty PostgreSQL database)
 Prints one line per check and exits non-zero on the first violation."""
-import json, os, random, signal, socket, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
+import json, os, random, shutil, signal, socket, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
 
 binary, database = sys.argv[1], sys.argv[2]
 kills = int(sys.argv[3]) if len(sys.argv) > 3 else 5
@@ -237,3 +237,5 @@ try:
 finally:
     a.stop()
     b.stop()
+# The replicas' logs stay for a failed run (fail() exits before this line).
+shutil.rmtree(work, ignore_errors=True)
