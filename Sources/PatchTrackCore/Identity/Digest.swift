@@ -8,11 +8,11 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses and validates `string`.
     public init(parsing string: String) throws(IdentityError) {
-        let bytes = Array(string.utf8)
-        guard bytes.count == 71, string.hasPrefix("sha256:") else {
+        let bytes = string.utf8
+        guard bytes.count == 71, bytes.starts(with: "sha256:".utf8) else {
             throw IdentityError(kind: .digest, input: string, reason: "a digest is 'sha256:' followed by 64 lowercase hex digits")
         }
-        for byte in bytes[7...] {
+        for byte in bytes.dropFirst(7) {
             let isHex = (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
             if !isHex {
                 throw IdentityError(kind: .digest, input: string, reason: "a digest is 'sha256:' followed by 64 lowercase hex digits")

@@ -36,6 +36,18 @@ public struct RepositoryName: Hashable, Comparable, Sendable, CustomStringConver
         self.path = path
     }
 
+    /// A name as ``value`` wrote it (`domain/path`, already normalised and validated), split at its first slash
+    /// without checking it again: for names read back from storage, which only ever holds ``value``.
+    public init(canonical value: String) {
+        if let slash = value.utf8.firstIndex(of: UInt8(ascii: "/")) {
+            domain = String(value[..<slash])
+            path = String(value[value.index(after: slash)...])
+        } else {
+            domain = "docker.io"
+            path = value
+        }
+    }
+
     /// `domain/path`.
     public var value: String { domain + "/" + path }
 

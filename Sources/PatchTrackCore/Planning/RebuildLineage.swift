@@ -26,7 +26,9 @@ struct RebuildLineage {
         let sorted = images.keys.sorted()
         if let cycle = Self.firstCycle(in: bases, startingFrom: sorted) { throw .lineageCycle(cycle) }
         let depths = Self.depths(in: bases, sorted: sorted)
-        self.topologicalOrder = sorted.sorted { (depths[$0] ?? 0, $0) < (depths[$1] ?? 0, $1) }
+        // `sorted` is in digest order and the sort is stable: ordering by depth alone breaks ties by digest.
+        let keyed = sorted.map { (depth: depths[$0] ?? 0, digest: $0) }
+        self.topologicalOrder = keyed.sorted { $0.depth < $1.depth }.map(\.digest)
     }
 
     /// The digest a rebuild of `image` starts from: its base tag's current digest, else the base digest it was built

@@ -49,18 +49,43 @@ public struct RebuildPlanEntry: Hashable, Sendable {
     /// Plan order: wave, then priority (highest fixable severity, then number of fixable findings, then age, older
     /// first, unknown creation last), then digest.
     public static func precedes(_ lhs: RebuildPlanEntry, _ rhs: RebuildPlanEntry) -> Bool {
-        if lhs.wave != rhs.wave { return lhs.wave < rhs.wave }
-        let lhsSeverity = lhs.highestSeverity?.rank ?? -1
-        let rhsSeverity = rhs.highestSeverity?.rank ?? -1
-        if lhsSeverity != rhsSeverity { return lhsSeverity > rhsSeverity }
-        let lhsCount = lhs.fixableFindings.count
-        let rhsCount = rhs.fixableFindings.count
-        if lhsCount != rhsCount { return lhsCount > rhsCount }
-        switch (lhs.created, rhs.created) {
-        case let (lhsCreated?, rhsCreated?) where lhsCreated != rhsCreated: return lhsCreated < rhsCreated
-        case (.some, nil): return true
-        case (nil, .some): return false
-        default: return lhs.digest < rhs.digest
+        SortKey(lhs).precedes(SortKey(rhs))
+    }
+
+    /// What ``precedes(_:_:)`` compares, read off an entry once: sorting a plan compares each entry many times, and
+    /// the severity and count come from its findings.
+    struct SortKey {
+        let wave: Int
+        let severityRank: Int
+        let fixableCount: Int
+        let created: Date?
+        let digest: Digest
+
+        init(_ entry: RebuildPlanEntry) {
+            let fixable = entry.fixableFindings
+            wave = entry.wave
+            severityRank = fixable.map(\.severity).max()?.rank ?? -1
+            fixableCount = fixable.count
+            created = entry.created
+            digest = entry.digest
         }
+
+        func precedes(_ other: SortKey) -> Bool {
+            if wave != other.wave { return wave < other.wave }
+            if severityRank != other.severityRank { return severityRank > other.severityRank }
+            if fixableCount != other.fixableCount { return fixableCount > other.fixableCount }
+            switch (created, other.created) {
+            case let (created?, otherCreated?) where created != otherCreated: return created < otherCreated
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return digest < other.digest
+            }
+        }
+    }
+
+    /// `entries` in plan order (``precedes(_:_:)``), each entry's key computed once.
+    static func sortedInPlanOrder(_ entries: [RebuildPlanEntry]) -> [RebuildPlanEntry] {
+        let keys = entries.map(SortKey.init)
+        return entries.indices.sorted { keys[$0].precedes(keys[$1]) }.map { entries[$0] }
     }
 }

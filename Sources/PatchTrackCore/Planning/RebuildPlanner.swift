@@ -31,8 +31,7 @@ public enum RebuildPlanner {
                     digest: digest, repository: image.repository, tags: image.tags.sorted(), created: image.created,
                     base: image.base, wave: wave, reasons: reasons))
         }
-        entries.sort(by: RebuildPlanEntry.precedes)
-        return RebuildPlan(entries: entries, passedChecks: passedChecks)
+        return RebuildPlan(entries: RebuildPlanEntry.sortedInPlanOrder(entries), passedChecks: passedChecks)
     }
 
     /// The checks that depend on the image alone (not on whether its base is rebuilt).

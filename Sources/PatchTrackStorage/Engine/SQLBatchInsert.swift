@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Many rows inserted with one statement shape: `INSERT INTO <table> (<columns>) VALUES (…) <tail>`, where the tail
 /// is an optional `ON CONFLICT …` and `RETURNING …` clause without arguments. Run by ``SQLSession/insert(_:)``:
@@ -119,32 +121,75 @@ extension SQLiteSession {
         // `RETURNING id` of a plain insert (no ON CONFLICT: every row is inserted) is the rowid SQLite just assigned:
         // read without stepping through a result row per insert.
         let returnsRowID = batch.tail.trimmingCharacters(in: .whitespaces).caseInsensitiveCompare("RETURNING id") == .orderedSame
+        if returnsRowID || !returns {
+            // Bound and stepped straight through SQLite's C API: no argument array per row, texts bound from their
+            // own storage (SQLite copies them).
+            let handle = statement.sqliteStatement
+            defer {
+                sqlite3_reset(handle)
+                sqlite3_clear_bindings(handle)
+            }
+            for row in 0..<batch.count {
+                sqlite3_reset(handle)
+                var position: CInt = 1
+                for value in batch.values(ofRows: row..<row + 1) {
+                    try Self.bind(value, to: handle, at: position)
+                    position += 1
+                }
+                let code = sqlite3_step(handle)
+                guard code == SQLITE_DONE || code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+                }
+                if returnsRowID {
+                    result.rows.append(SQLRow(columns: columns, values: [.integer(db.lastInsertedRowID)]))
+                    result.changed += 1
+                } else {
+                    result.changed += Int(sqlite3_changes(db.sqliteConnection))
+                }
+            }
+            return result
+        }
         for row in 0..<batch.count {
             let arguments = StatementArguments(try batch.values(ofRows: row..<row + 1).map { value in
                 try value.checkStorable()
                 return value.databaseValue
             })
-            if returnsRowID {
-                // GRDB's execute(arguments:) binds in place (no copies of the strings) for up to 20 arguments.
-                try statement.execute(arguments: arguments)
-                result.rows.append(SQLRow(columns: columns, values: [.integer(db.lastInsertedRowID)]))
+            statement.setUncheckedArguments(arguments)
+            let shared = columns
+            let cursor = try Row.fetchCursor(statement)
+            while let returned = try cursor.next() {
+                var values: [SQLValue] = []
+                values.reserveCapacity(shared.names.count)
+                for index in 0..<shared.names.count { values.append(SQLValue(returned[index] as DatabaseValue)) }
+                result.rows.append(SQLRow(columns: shared, values: values))
                 result.changed += 1
-            } else if returns {
-                statement.setUncheckedArguments(arguments)
-                let shared = columns
-                let cursor = try Row.fetchCursor(statement)
-                while let returned = try cursor.next() {
-                    var values: [SQLValue] = []
-                    values.reserveCapacity(shared.names.count)
-                    for index in 0..<shared.names.count { values.append(SQLValue(returned[index] as DatabaseValue)) }
-                    result.rows.append(SQLRow(columns: shared, values: values))
-                    result.changed += 1
-                }
-            } else {
-                try statement.execute(arguments: arguments)
-                result.changed += db.changesCount
             }
         }
         return result
+    }
+
+    /// SQLite's "copy the bytes now" destructor.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    /// Binds `value` at `position`, refusing a text with a NUL character (``SQLValue/checkStorable()``).
+    private static func bind(_ value: SQLValue, to handle: SQLiteStatement, at position: CInt) throws {
+        let code: CInt
+        switch value {
+        case .null, .typedNull: code = sqlite3_bind_null(handle, position)
+        case .integer(let integer): code = sqlite3_bind_int64(handle, position, integer)
+        case .real(let real): code = sqlite3_bind_double(handle, position, real)
+        case .text(var text):
+            text.makeContiguousUTF8()
+            code = try text.utf8.withContiguousStorageIfAvailable { bytes -> CInt in
+                let base = bytes.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(bitPattern: 1)!
+                if !bytes.isEmpty, memchr(base, 0, bytes.count) != nil { throw SQLError.nulCharacter }
+                return sqlite3_bind_text(handle, position, base.assumingMemoryBound(to: CChar.self), CInt(bytes.count), transient)
+            }!
+        case .blob(let bytes):
+            code = bytes.withUnsafeBytes { raw in
+                sqlite3_bind_blob(handle, position, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, CInt(raw.count), transient)
+            }
+        }
+        guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
     }
 }

@@ -32,6 +32,11 @@ public protocol SQLSession {
     /// Every row the statement returns.
     func fetchAll(_ statement: SQLStatement) throws -> [SQLRow]
 
+    /// Calls `body` with each row the statement returns, in order. SQLite reads each row in place from the stepped
+    /// statement (no array of rows, no copy of a row): the form for results of thousands of rows. The row is valid
+    /// only during its call.
+    func forEachRow(_ statement: SQLStatement, _ body: (SQLRowReader) throws -> Void) throws
+
     /// Makes write transactions that take the same `lock` run one after the other (check-then-insert use cases
     /// that no unique key can guard). Held until the transaction ends. SQLite has one writer: nothing to do there.
     func serialize(on lock: TransactionLock) throws
@@ -55,6 +60,11 @@ public enum TransactionLock: Int64, Sendable {
 }
 
 extension SQLSession {
+    /// Every row of ``fetchAll(_:)`` in turn: PostgreSQL has the whole result in hand once the round trip ends.
+    public func forEachRow(_ statement: SQLStatement, _ body: (SQLRowReader) throws -> Void) throws {
+        for row in try fetchAll(statement) { try body(SQLRowReader(row)) }
+    }
+
     /// The first row the statement returns.
     public func fetchOne(_ statement: SQLStatement) throws -> SQLRow? {
         try fetchAll(statement).first

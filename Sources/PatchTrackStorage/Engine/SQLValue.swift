@@ -160,14 +160,6 @@ public struct SQLRow: Sendable {
         columnSet.names.firstIndex(of: name) ?? columnSet.folded.firstIndex(of: name.lowercased())
     }
 
-    /// The value at position `index` as `T`.
-    public func decode<T: SQLDecodable>(_ index: Int, as type: T.Type = T.self) throws -> T {
-        guard values.indices.contains(index) else { throw SQLError.missingColumn("#\(index)") }
-        guard let value = T(sqlValue: values[index]) else {
-            throw SQLError.typeMismatch(column: columns[index], expected: "\(T.self)", found: values[index])
-        }
-        return value
-    }
 }
 
 /// Errors of the executor itself (not of the statements it runs).

@@ -57,6 +57,15 @@ struct SQLiteSession: SQLSession {
         return rows
     }
 
+    func forEachRow(_ statement: SQLStatement, _ body: (SQLRowReader) throws -> Void) throws {
+        let prepared = try prepare(statement)
+        let reader = SQLRowReader(sqlite: prepared)
+        let cursor = try Row.fetchCursor(prepared)
+        while try cursor.next() != nil {
+            try body(reader)
+        }
+    }
+
     func serialize(on lock: TransactionLock) throws {
         // SQLite runs one write transaction at a time already.
     }

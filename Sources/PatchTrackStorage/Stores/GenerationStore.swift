@@ -91,6 +91,15 @@ private final class CountingSession: SQLSession {
         return rows
     }
 
+    func forEachRow(_ statement: SQLStatement, _ body: (SQLRowReader) throws -> Void) throws {
+        if statement.isWrite {
+            // Counted as changes like fetchAll's RETURNING rows.
+            for row in try fetchAll(statement) { try body(SQLRowReader(row)) }
+        } else {
+            try base.forEachRow(statement, body)
+        }
+    }
+
     func serialize(on lock: TransactionLock) throws {
         try base.serialize(on: lock)
     }

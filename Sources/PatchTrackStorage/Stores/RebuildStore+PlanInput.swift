@@ -7,19 +7,14 @@ extension RebuildStore {
         // Tags: every head (for base tags), and the tags of each image in its own repository.
         var tagHeads: [RepositoryTag: Digest] = [:]
         var tagsByImage: [Int64: [(repository: String, tag: String)]] = [:]
-        let tagRows = try session.fetchAll(
+        // Stored repository names are canonical (written as `RepositoryName.value`).
+        func repositoryName(_ text: String) -> RepositoryName? { RepositoryName(canonical: text) }
+        try session.forEachRow(
             """
             SELECT r.name AS repository, t.name AS tag, t.imageId, i.digest FROM tag t
             JOIN repository r ON r.id = t.repositoryId JOIN image i ON i.id = t.imageId
-            """)
-        var repositoryNames: [String: RepositoryName] = [:]
-        func repositoryName(_ text: String) -> RepositoryName? {
-            if let known = repositoryNames[text] { return known }
-            guard let parsed = try? RepositoryName(parsing: text) else { return nil }
-            repositoryNames[text] = parsed
-            return parsed
-        }
-        for row in tagRows {
+            """
+        ) { row in
             let repository = try row.decode(0, as: String.self)
             let tag = try row.decode(1, as: String.self)
             tagsByImage[try row.decode(2, as: Int64.self), default: []].append((repository, tag))
@@ -32,18 +27,18 @@ extension RebuildStore {
         var images: [PlanImage] = []
         var digestByImage: [Int64: Digest] = [:]
         var baseDigestByImage: [Int64: String] = [:]
-        let imageRows = try session.fetchAll(
+        try session.forEachRow(
             """
             SELECT i.id, i.digest, r.name AS repository, i.created, i.baseReference, i.baseRepository, i.baseDigest
             FROM image i JOIN repository r ON r.id = i.repositoryId
             WHERE i.id IN (SELECT imageId FROM tag)
               AND NOT EXISTS (SELECT 1 FROM supersession s WHERE s.imageId = i.id)
-            """)
-        for row in imageRows {
+            """
+        ) { row in
             let id = try row.decode(0, as: Int64.self)
             guard let digest = try? Digest(parsing: try row.decode(1, as: String.self)),
                 let repository = repositoryName(try row.decode(2, as: String.self))
-            else { continue }
+            else { return }
             let tags = (tagsByImage[id] ?? []).filter { $0.repository == repository.value }.map(\.tag)
             let created = (try row.decode(3, as: String?.self)).flatMap(Timestamp.parse)
             let baseDigest = try row.decode(6, as: String?.self)
@@ -110,21 +105,20 @@ extension RebuildStore {
         let suppressed = try VEXStore.suppressedFindings(session)
         // In the unique index's order (image, purl): the records of one package in one image come together, so
         // merging the advisories of one vulnerability needs no dictionary. Columns by position: 50,000 rows.
-        let rows = try session.fetchAll(
-            """
+        let statement: SQLStatement = """
             SELECT f.id, f.imageId, f.purl, f.vulnerabilityId, f.packageName, f.installedVersion, f.fixedVersion,
                 f.severityLevel, f.layerDigest
             FROM finding f
             WHERE f.state = 'open' AND f.imageId IN (SELECT imageId FROM tag)
             ORDER BY f.imageId, f.purl
-            """)
+            """
         var merged: [(imageId: Int64, finding: PlanFinding, layerDigest: String?)] = []
         var runStart = 0
         var runImage: Int64 = -1
         var runPURL = ""
-        for row in rows {
+        try session.forEachRow(statement) { row in
             let imageId = try row.decode(1, as: Int64.self)
-            guard digestByImage[imageId] != nil else { continue }
+            guard digestByImage[imageId] != nil else { return }
             let purl = try row.decode(2, as: String.self)
             if imageId != runImage || purl != runPURL {
                 runStart = merged.count
