@@ -118,14 +118,18 @@ struct PostgresSession: SQLSession {
     }
 
     func fetchAll(_ statement: SQLStatement) throws -> [SQLRow] {
-        let result = try run(statement)
+        try Self.rows(of: try run(statement))
+    }
+
+    /// The rows of a result.
+    static func rows(of result: PostgresQueryResult) throws -> [SQLRow] {
         var rows: [SQLRow] = []
         rows.reserveCapacity(result.rows.count)
         var columns: SQLRow.Columns?
         for row in result.rows {
             var values: [SQLValue] = []
             for cell in row {
-                values.append(try Self.value(cell))
+                values.append(try value(cell))
             }
             let shared = columns ?? SQLRow.Columns(row.map(\.columnName))
             columns = shared

@@ -56,6 +56,11 @@ public struct SQLBatchInsert: Sendable {
         values.reserveCapacity(count * columns.count)
     }
 
+    /// The value of `column` (a position in ``columns``) in row `row`.
+    func value(row: Int, column: Int) -> SQLValue {
+        values[row * columns.count + column]
+    }
+
     /// The values of rows `rows`.
     func values(ofRows rows: Range<Int>) -> ArraySlice<SQLValue> {
         values[rows.lowerBound * columns.count..<rows.upperBound * columns.count]
