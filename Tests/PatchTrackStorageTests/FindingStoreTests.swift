@@ -9,7 +9,7 @@ struct FindingStoreTests {
     /// One image's open findings (from ``VEXFixture``), a scanner that agrees on one package of CVE-2024-1's group
     /// (naming it by an alias and by the canonical id, with overlapping fixed versions over two verdicts), and two
     /// verdicts PatchTrack does not reproduce.
-    private static func insertScene(_ session: any SQLSession) throws -> (findings: [Int64], verdicts: [Int64], inGroup: Int) {
+    static func insertScene(_ session: any SQLSession) throws -> (findings: [Int64], verdicts: [Int64], inGroup: Int) {
         let fixture = try VEXFixture.insert(session)
         let image = fixture.images[2]
         let now = "2024-01-01T00:00:00.000Z"

@@ -131,6 +131,7 @@ extension SQLiteSession {
             // own storage (SQLite copies them).
             let handle = statement.sqliteStatement
             defer {
+                count(statement)
                 sqlite3_reset(handle)
                 sqlite3_clear_bindings(handle)
             }

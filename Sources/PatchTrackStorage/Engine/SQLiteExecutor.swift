@@ -1,11 +1,20 @@
 import Foundation
 import GRDB
+import GRDBSQLite
+import Synchronization
 
 /// The SQLite engine: GRDB's `DatabasePool` on the system libsqlite3 (WAL, one writer, cached statements). A
 /// transaction body runs inside GRDB's own closure, on GRDB's queue, with the connection in hand.
 public struct SQLiteExecutor: SQLExecutor {
     /// The pool the statements run on (shared with the code still written against GRDB).
     let pool: DatabasePool
+    /// SQLite virtual-machine steps run so far (see ``virtualMachineSteps``).
+    let steps = StepCounter()
+
+    /// The SQLite virtual-machine steps this executor's statements have run so far: a measure of the work a request
+    /// did (rows visited, index probes) that does not depend on the machine's speed or load. Tests compare the cost
+    /// of two requests with it.
+    public var virtualMachineSteps: Int { steps.total.load(ordering: .relaxed) }
 
     public var dialect: SQLDialect { .sqlite }
 
@@ -15,11 +24,11 @@ public struct SQLiteExecutor: SQLExecutor {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
-        try await pool.read { db in try body(SQLiteSession(db: db)) }
+        try await pool.read { db in try body(SQLiteSession(db: db, steps: steps)) }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
-        try await pool.write { db in try body(SQLiteSession(db: db)) }
+        try await pool.write { db in try body(SQLiteSession(db: db, steps: steps)) }
     }
 
     public func close() async throws {
@@ -31,18 +40,22 @@ public struct SQLiteExecutor: SQLExecutor {
 /// on the seam through `SQLiteSession(db: db)`.
 struct SQLiteSession: SQLSession {
     let db: Database
+    /// Where the steps of each statement are added, when someone counts.
+    var steps: StepCounter? = nil
 
     var dialect: SQLDialect { .sqlite }
 
     @discardableResult
     func execute(_ statement: SQLStatement) throws -> Int {
         let prepared = try prepare(statement)
+        defer { count(prepared) }
         try prepared.execute()
         return db.changesCount
     }
 
     func fetchAll(_ statement: SQLStatement) throws -> [SQLRow] {
         let prepared = try prepare(statement)
+        defer { count(prepared) }
         let columns = SQLRow.Columns(prepared.columnNames)
         var rows: [SQLRow] = []
         let cursor = try Row.fetchCursor(prepared)
@@ -59,6 +72,7 @@ struct SQLiteSession: SQLSession {
 
     func forEachRow(_ statement: SQLStatement, _ body: (SQLRowReader) throws -> Void) throws {
         let prepared = try prepare(statement)
+        defer { count(prepared) }
         let reader = SQLRowReader(sqlite: prepared)
         let cursor = try Row.fetchCursor(prepared)
         while try cursor.next() != nil {
@@ -68,6 +82,12 @@ struct SQLiteSession: SQLSession {
 
     func serialize(on lock: TransactionLock) throws {
         // SQLite runs one write transaction at a time already.
+    }
+
+    /// Adds the virtual-machine steps `statement` ran since it was last counted.
+    func count(_ statement: Statement) {
+        let ran = sqlite3_stmt_status(statement.sqliteStatement, SQLITE_STMTSTATUS_VM_STEP, 1)
+        steps?.total.add(Int(ran), ordering: .relaxed)
     }
 
     /// The cached prepared statement, with its arguments bound.
@@ -101,4 +121,9 @@ extension SQLValue {
         case .blob(let bytes): Data(bytes).databaseValue
         }
     }
+}
+
+/// A running total shared by an executor's sessions.
+final class StepCounter: Sendable {
+    let total = Atomic<Int>(0)
 }
