@@ -58,6 +58,21 @@ public struct AppDatabase: Sendable {
         await StorageEngine.isReady(executor, timeout: .seconds(2))
     }
 
+    /// Why writes fail, while they do: nil when no write failed for lack of space (or on a read-only database) since
+    /// the last successful one; otherwise a probe write (rolled back) decides, so readiness returns without a restart
+    /// once space does.
+    public func writeFailure() async -> String? {
+        guard executor.health.writeFailure != nil else { return nil }
+        do {
+            try await executor.probeWrite()
+            return nil
+        } catch SQLError.storageFull(let detail) {
+            return detail
+        } catch {
+            return executor.health.writeFailure
+        }
+    }
+
     /// Names of the migrations applied to this database, in order.
     public func appliedMigrations() async throws -> [String] {
         try await StorageEngine.appliedMigrations(executor)

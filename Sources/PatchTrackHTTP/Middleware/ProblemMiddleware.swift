@@ -50,6 +50,11 @@ struct ProblemMiddleware: RouterMiddleware {
             case .conflict(let why): return ProblemDetails(.conflict, status: .conflict, detail: why)
             case .invalid(let field, let message): return .invalidField(field, message)
             }
+        case SQLError.storageFull(let detail):
+            // RFC 4918 §11.5: the server cannot store what is needed to complete the request; nothing was written.
+            return ProblemDetails(
+                .storageFull, status: .init(code: 507, reasonPhrase: "Insufficient Storage"),
+                detail: "nothing was written: \(detail); writes succeed again once space returns")
         case SQLError.nulCharacter:
             return ProblemDetails(.validationFailed, status: .unprocessableContent, detail: SQLError.nulCharacter.description)
         case let error as PlanningError:
