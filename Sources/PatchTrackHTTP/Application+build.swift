@@ -15,8 +15,11 @@ public func buildApplication(
     let router = buildRouter(configuration: configuration, database: database, fleet: fleet)
     return Application(
         router: router,
-        // Idle keep-alive connections close after a minute, so idle or stalled clients do not hold connections forever.
-        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()], idleTimeout: .seconds(60))),
+        // Idle keep-alive connections close after a minute, and a client slow to send its head or silent mid-body
+        // after the read timeout, so idle or stalled clients do not hold connections for long.
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [ReadTimeoutHandler(timeout: configuration.readTimeout), ExpectContinueHandler()],
+            idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "patchtrack"),
         logger: logger)
 }

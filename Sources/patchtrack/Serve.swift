@@ -26,6 +26,11 @@ struct Serve: AsyncParsableCommand {
         help: "Days inventory snapshots are kept, the newest always; 0 keeps all (env PATCHTRACK_INVENTORY_RETENTION_DAYS; default 90).")
     var inventoryRetentionDays: Int?
 
+    @Option(
+        name: .customLong("read-timeout"),
+        help: "Seconds a client may take to send its request head, or stay silent mid-body, before it is disconnected (env PATCHTRACK_READ_TIMEOUT; default 10).")
+    var readTimeout: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
 
@@ -45,11 +50,15 @@ struct Serve: AsyncParsableCommand {
         guard (0...36500).contains(retention) else {
             throw ValidationError("the inventory retention must be 0 (keep all) to 36500 days")
         }
+        let readTimeout = readTimeout ?? Environment.value("PATCHTRACK_READ_TIMEOUT").flatMap(Int.init) ?? 10
+        guard (1...3600).contains(readTimeout) else {
+            throw ValidationError("the read timeout must be 1 to 3600 seconds")
+        }
         let location = try database.location()
         let configuration = ServerConfiguration(
             host: host ?? Environment.value("PATCHTRACK_HOST") ?? "127.0.0.1", port: port,
             databasePath: location.description, maxBodySize: maxBody, logLevel: level,
-            inventoryRetentionDays: retention == 0 ? nil : retention)
+            inventoryRetentionDays: retention == 0 ? nil : retention, readTimeout: .seconds(readTimeout))
         var storageLogger = Logger(label: "patchtrack.storage")
         storageLogger.logLevel = .error  // PostgresNIO's pool logs each failed connection attempt at info
         let appDatabase = try await AppDatabase.open(location, logger: storageLogger)
