@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import PatchTrackHTTP
 import PatchTrackStorage
+import ServiceLifecycle
 
 /// `patchtrack serve`: runs the HTTP API until SIGINT or SIGTERM, then finishes in-flight requests and closes the
 /// database.
@@ -25,6 +26,11 @@ struct Serve: AsyncParsableCommand {
         name: .customLong("inventory-retention-days"),
         help: "Days inventory snapshots are kept, the newest always; 0 keeps all (env PATCHTRACK_INVENTORY_RETENTION_DAYS; default 90).")
     var inventoryRetentionDays: Int?
+
+    @Option(
+        name: .customLong("shutdown-timeout"),
+        help: "Seconds in-flight requests get to finish after SIGTERM or SIGINT before they are cut (env PATCHTRACK_SHUTDOWN_TIMEOUT; default 10).")
+    var shutdownTimeout: Int?
 
     @Option(
         name: .customLong("read-timeout"),
@@ -50,6 +56,10 @@ struct Serve: AsyncParsableCommand {
         guard (0...36500).contains(retention) else {
             throw ValidationError("the inventory retention must be 0 (keep all) to 36500 days")
         }
+        let shutdownTimeout = shutdownTimeout ?? Environment.value("PATCHTRACK_SHUTDOWN_TIMEOUT").flatMap(Int.init) ?? 10
+        guard (0...3600).contains(shutdownTimeout) else {
+            throw ValidationError("the shutdown timeout must be 0 to 3600 seconds")
+        }
         let readTimeout = readTimeout ?? Environment.value("PATCHTRACK_READ_TIMEOUT").flatMap(Int.init) ?? 10
         guard (1...3600).contains(readTimeout) else {
             throw ValidationError("the read timeout must be 1 to 3600 seconds")
@@ -72,7 +82,16 @@ struct Serve: AsyncParsableCommand {
                 """.utf8))
         }
         let app = buildApplication(configuration: configuration, database: appDatabase)
-        try await app.runService()
+        // On SIGTERM or SIGINT the server stops accepting and lets in-flight requests finish; after the shutdown
+        // timeout the group is cancelled, which closes the connections still open (a stalled upload, a slow
+        // client), so the process ends within a bounded time.
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
+        group.maximumGracefulShutdownDuration = .seconds(shutdownTimeout)
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch is CancellationError {
+            // The escalation after the timeout: the requests still running were cut, as asked.
+        }
         try await appDatabase.close()
     }
 }
