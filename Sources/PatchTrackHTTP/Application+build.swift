@@ -33,6 +33,7 @@ public func buildRouter(
 ) -> Router<AppRequestContext> {
     let limits = BodyLimits(maxBytes: configuration.maxBodySize, maxDepth: configuration.maxJSONDepth)
     let authenticator = Authenticator(database: database)
+    let heavyWrites = HeavyWriteLimiter(limit: configuration.heavyWritesPerToken)
     // One registry per application: no process-wide metrics bootstrap (tests build many applications per process).
     let metrics = AppMetrics()
     let plans = PlanSource(database: database, cache: PlanCache())
@@ -81,6 +82,9 @@ public func buildRouter(
             var context = context
             if let role = endpoint.role {
                 context.token = try await authenticator.require(role, for: request)
+            }
+            if endpoint.isHeavyWrite, let token = context.token {
+                return try await heavyWrites.withSlot(for: token.id) { try await endpoint.handler(request, context) }
             }
             return try await endpoint.handler(request, context)
         }

@@ -37,6 +37,11 @@ struct Serve: AsyncParsableCommand {
         help: "Seconds a client may take to send its request head, or stay silent mid-body, before it is disconnected (env PATCHTRACK_READ_TIMEOUT; default 10).")
     var readTimeout: Int?
 
+    @Option(
+        name: .customLong("heavy-writes-per-token"),
+        help: "Scan, advisory, VEX and inventory posts each token may run at once; more are answered 429 (env PATCHTRACK_HEAVY_WRITES_PER_TOKEN; default 2).")
+    var heavyWritesPerToken: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
 
@@ -64,11 +69,16 @@ struct Serve: AsyncParsableCommand {
         guard (1...3600).contains(readTimeout) else {
             throw ValidationError("the read timeout must be 1 to 3600 seconds")
         }
+        let heavyWrites = heavyWritesPerToken ?? Environment.value("PATCHTRACK_HEAVY_WRITES_PER_TOKEN").flatMap(Int.init) ?? 2
+        guard (1...1000).contains(heavyWrites) else {
+            throw ValidationError("the heavy writes per token must be 1 to 1000")
+        }
         let location = try database.location()
         let configuration = ServerConfiguration(
             host: host ?? Environment.value("PATCHTRACK_HOST") ?? "127.0.0.1", port: port,
             databasePath: location.description, maxBodySize: maxBody, logLevel: level,
-            inventoryRetentionDays: retention == 0 ? nil : retention, readTimeout: .seconds(readTimeout))
+            inventoryRetentionDays: retention == 0 ? nil : retention, readTimeout: .seconds(readTimeout),
+            heavyWritesPerToken: heavyWrites)
         var storageLogger = Logger(label: "patchtrack.storage")
         storageLogger.logLevel = .error  // PostgresNIO's pool logs each failed connection attempt at info
         let appDatabase = try await AppDatabase.open(location, logger: storageLogger)

@@ -101,6 +101,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case notReady = "not-ready"
     case lineageCycle = "lineage-cycle"
     case storageFull = "storage-full"
+    case tooManyRequests = "too-many-requests"
 
     /// `urn:patchtrack:problem:<slug>`.
     public var uri: String { "urn:patchtrack:problem:\(rawValue)" }
@@ -123,6 +124,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .notReady: "Not ready"
         case .lineageCycle: "Base image lineage would loop"
         case .storageFull: "The database cannot store more data"
+        case .tooManyRequests: "Too many concurrent requests"
         }
     }
 }
