@@ -24,7 +24,7 @@ public func buildApplication(
         logger: logger)
 }
 
-/// The router with every route and the middleware chain (request log → problem mapping → routes).
+/// The router with every route and the middleware chain (request log → problem mapping → conditional GETs → routes).
 ///
 /// `fleet` reads the figures `/metrics` exposes as fleet gauges (tests pass fixed values); without it the fleet
 /// series are all zero.
@@ -61,6 +61,7 @@ public func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware(routes: RouteTable(endpoints)))
+    router.add(middleware: ConditionalGetMiddleware())
     // Endpoints that share a router path and method (`/v1/repositories/**` and `/v1/repositories/**/policy`) are
     // registered once; each request runs the first whose full template matches, the more specific ones first.
     var groups: [(key: String, endpoints: [Endpoint])] = []
