@@ -6,9 +6,9 @@ import Hummingbird
 /// `304 Not Modified` without a body.
 ///
 /// Hashing the answer is correct for every route, whatever its body depends on (other replicas' writes on
-/// PostgreSQL, the clock through SLA and age rules, the query): equal tags mean equal bytes. It saves the transfer,
-/// not the work; the answers dashboards poll most (the rebuild plan and the fleet status) are themselves served from
-/// caches keyed by the database's write generation, so their tag costs one hash of a cached body.
+/// PostgreSQL, the clock through SLA and age rules, the query): equal tags mean equal bytes, on every replica. It
+/// saves the transfer, not the work. A handler that keeps its answers per write generation (the rebuild plan) sets
+/// the tag it computed once with ``entityTag(contentType:body:)``, and this middleware then only compares it.
 struct ConditionalGetMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -17,18 +17,20 @@ struct ConditionalGetMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        guard request.method == .get, request.uri.path.hasPrefix("/v1/"), response.status == .ok,
-            let length = response.body.contentLength, length <= Self.maximumHashedBytes
-        else { return response }
-        let body = try await Self.collect(response.body)
-        let tag = Self.entityTag(contentType: response.headers[.contentType] ?? "", body: body)
-        response.headers[.eTag] = tag
-        if let condition = request.headers[.ifNoneMatch], Self.matches(condition, tag) {
-            var headers = HTTPFields()
-            headers[.eTag] = tag
-            return Response(status: .notModified, headers: headers, body: ResponseBody())
+        guard request.method == .get, request.uri.path.hasPrefix("/v1/"), response.status == .ok else { return response }
+        let tag: String
+        if let given = response.headers[.eTag] {
+            tag = given
+        } else {
+            guard let length = response.body.contentLength, length <= Self.maximumHashedBytes else { return response }
+            let body = try await Self.collect(response.body)
+            tag = Self.entityTag(contentType: response.headers[.contentType] ?? "", body: body)
+            response.headers[.eTag] = tag
+            response.body = ResponseBody(byteBuffer: body)
         }
-        response.body = ResponseBody(byteBuffer: body)
+        if let condition = request.headers[.ifNoneMatch], Self.matches(condition, tag) {
+            return Response(status: .notModified, headers: [.eTag: tag], body: ResponseBody())
+        }
         return response
     }
 
