@@ -49,13 +49,21 @@ final class RawConnection: @unchecked Sendable {
 
     /// Reads until the server closes the connection or `timeout` passes; returns what was read and whether the
     /// server closed it.
-    func readUntilClosed(timeout: Duration) -> (received: String, closed: Bool) {
-        read(timeout: timeout) { _ in false }
+    func readUntilClosed(timeout: Duration) async -> (received: String, closed: Bool) {
+        await Self.offPool { self.read(timeout: timeout) { _ in false } }
     }
 
     /// Reads until what was read ends with `suffix`, the server closes the connection or `timeout` passes.
-    func read(until suffix: String, timeout: Duration) -> (received: String, closed: Bool) {
-        read(timeout: timeout) { $0.hasSuffix(suffix) }
+    func read(until suffix: String, timeout: Duration) async -> (received: String, closed: Bool) {
+        await Self.offPool { self.read(timeout: timeout) { $0.hasSuffix(suffix) } }
+    }
+
+    /// Runs blocking socket reads on a thread of their own: blocking one of Swift concurrency's few cooperative
+    /// threads would starve the server under test running in the same process.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: work()) }.start()
+        }
     }
 
     private func read(timeout: Duration, done: (String) -> Bool) -> (received: String, closed: Bool) {
@@ -73,5 +81,46 @@ final class RawConnection: @unchecked Sendable {
             if done(String(decoding: received, as: UTF8.self)) { return (String(decoding: received, as: UTF8.self), false) }
         }
         return (String(decoding: received, as: UTF8.self), false)
+    }
+}
+
+extension RawConnection {
+    /// One answer read off the wire.
+    struct Reply {
+        /// The status code, 0 when none arrived.
+        let status: Int
+        /// The header lines.
+        let head: String
+        /// The body (not de-chunked).
+        let body: String
+
+        /// The value of the header `name` (case-insensitive).
+        func header(_ name: String) -> String? {
+            for line in head.split(separator: "\r\n") {
+                let parts = line.split(separator: ":", maxSplits: 1)
+                if parts.count == 2, parts[0].lowercased() == name.lowercased() {
+                    return parts[1].trimmingCharacters(in: .whitespaces)
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Sends one request on a new connection (`Connection: close`) and reads the whole answer, waiting up to
+    /// `timeout` for it (generous: a loaded test machine answers slowly, and this checks answers, not timing).
+    static func exchange(
+        port: Int, _ method: String, _ path: String, token: String? = nil, body: String? = nil, timeout: Duration = .seconds(120)
+    ) async throws -> Reply {
+        let connection = try RawConnection(port: port)
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        if let token { request += "Authorization: Bearer \(token)\r\n" }
+        if let body { request += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
+        request += "\r\n" + (body ?? "")
+        try connection.send(request)
+        let received = await connection.readUntilClosed(timeout: timeout).received
+        let (head, rest) = received.range(of: "\r\n\r\n").map { (String(received[..<$0.lowerBound]), String(received[$0.upperBound...])) }
+            ?? (received, "")
+        let status = head.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
+        return Reply(status: status, head: head, body: rest)
     }
 }

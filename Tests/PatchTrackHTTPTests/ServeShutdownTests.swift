@@ -45,7 +45,7 @@ struct ServeShutdownTests {
         kill(process.processIdentifier, SIGTERM)
 
         // then the upload is cut and the process exits 0, well before the read timeout
-        #expect(stalled.readUntilClosed(timeout: .seconds(30)).closed)
+        #expect(await stalled.readUntilClosed(timeout: .seconds(30)).closed)
         let deadline = ContinuousClock.now + .seconds(30)
         while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!process.isRunning)
