@@ -67,4 +67,66 @@ struct StorageFullTests {
             #expect(accepted.json["components"] as? Int == 2000)
         }
     }
+
+    /// Makes the test's PostgreSQL database read-only (`default_transaction_read_only`, as a standby or an operator
+    /// answers with SQLSTATE 25006) or writable again, for new sessions and the session this runs on, and ends the
+    /// pool's other sessions so that the pool reconnects with the new default.
+    static func setReadOnly(_ database: AppDatabase, _ readOnly: Bool) async throws {
+        let executor = try #require(database.executor as? PostgresExecutor)
+        let value = readOnly ? "on" : "off"
+        try await executor.withConnection { session in
+            try session.execute("BEGIN READ WRITE")
+            let name = try session.fetchValue("SELECT current_database()", as: String.self) ?? ""
+            try session.execute(SQLStatement(stringLiteral: "ALTER DATABASE \"\(name)\" SET default_transaction_read_only = \(value)"))
+            try session.execute("COMMIT")
+            try session.execute(SQLStatement(stringLiteral: "SET default_transaction_read_only = \(value)"))
+            try session.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        }
+    }
+
+    @Test(
+        "on PostgreSQL a read-only database is a 507 storage-full, readyz is 503 until it is writable again",
+        .enabled(if: (try? TestPostgres.server) != nil, "PostgreSQL's default_transaction_read_only"))
+    func readOnlyPostgres() async throws {
+        let environment = try await TestEnvironment()
+        defer { environment.remove() }
+        let body = #"{"reference":"ghcr.io/acme/api:1@\#(digest("e"))"}"#
+        try await environment.withClient { client in
+            // given a database that refuses writes
+            let generation = try await environment.database.writeGeneration()
+            try await Self.setReadOnly(environment.database, true)
+
+            // when an image is registered (retried while the pool replaces the sessions that were ended)
+            var refused: Client.Reply?
+            for _ in 0..<50 {
+                let reply = try await client.send(.post, "/v1/images", token: environment.ingest, body: body)
+                if reply.status.code == 507 {
+                    refused = reply
+                    break
+                }
+                #expect(reply.status == .internalServerError, "\(reply.text)")
+                try await Task.sleep(for: .milliseconds(100))
+            }
+
+            // then it is refused as storage-full naming the cause, nothing is written, and the service is not ready
+            let reply = try #require(refused)
+            #expect(reply.problemType == "storage-full")
+            #expect((reply.json["detail"] as? String)?.contains("read-only") == true)
+            #expect(try await environment.database.writeGeneration() == generation)
+            let notReady = try await client.send(.get, "/readyz")
+            #expect(notReady.status == .serviceUnavailable)
+
+            // when the database is writable again, readiness and writes come back without a restart
+            try await Self.setReadOnly(environment.database, false)
+            var ready = false
+            for _ in 0..<50 where !ready {
+                ready = try await client.send(.get, "/readyz").status == .ok
+                if !ready { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(ready)
+            let accepted = try await client.send(.post, "/v1/images", token: environment.ingest, body: body)
+            #expect(accepted.status == .created, "\(accepted.text)")
+        }
+    }
 }
