@@ -52,9 +52,10 @@ public final class PostgresExecutor: SQLExecutor {
     }
 
     /// ``SQLError/storageFull(_:)`` for the SQLSTATEs that mean the server cannot keep a write: class 53
-    /// (insufficient resources: 53100 disk_full, 53200 out_of_memory, 53300 too_many_connections, 53400
-    /// configuration_limit_exceeded) and 25006 read_only_sql_transaction (a standby, or
-    /// `default_transaction_read_only`). See <https://www.postgresql.org/docs/current/errcodes-appendix.html>.
+    /// (insufficient resources: 53100 disk_full, 53200 out_of_memory, 53400 configuration_limit_exceeded such as
+    /// `temp_file_limit`) and 25006 read_only_sql_transaction (a standby, or `default_transaction_read_only`).
+    /// 53300 too_many_connections is left out: it is about connections, not storage, and stays a 500.
+    /// See <https://www.postgresql.org/docs/current/errcodes-appendix.html>.
     static func storageError(_ error: PSQLError) -> SQLError? {
         guard let state = error.serverInfo?[.sqlState] else { return nil }
         let message = error.serverInfo?[.message] ?? state
@@ -64,7 +65,7 @@ public final class PostgresExecutor: SQLExecutor {
         if state == "53100" {
             return .storageFull("the disk holding the database is full (PostgreSQL \(state): \(message))")
         }
-        if state.hasPrefix("53") {
+        if state.hasPrefix("53") && state != "53300" {
             return .storageFull("the database server lacks resources to keep the write (PostgreSQL \(state): \(message))")
         }
         return nil
