@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOHTTP1
 import PatchTrackCore
 import PatchTrackStorage
 
@@ -57,6 +58,15 @@ struct ProblemMiddleware: RouterMiddleware {
                 detail: "nothing was written: \(detail); writes succeed again once space returns")
         case SQLError.nulCharacter:
             return ProblemDetails(.validationFailed, status: .unprocessableContent, detail: SQLError.nulCharacter.description)
+        case HTTPParserError.invalidEOFState:
+            // The connection closed before the body ended: the client went away, or the read timeout cut a silent
+            // one. Nobody reads this answer and it is no server fault, so it is not logged as a failed request.
+            context.logger.notice("request body cut short", metadata: ["request_id": .string(context.requestID)])
+            return ProblemDetails(.badRequest, status: .badRequest, detail: "the connection closed before the request body ended")
+        case is CancellationError:
+            // The shutdown timeout cut a request still running.
+            context.logger.notice("request cut by shutdown", metadata: ["request_id": .string(context.requestID)])
+            return ProblemDetails(.notReady, status: .serviceUnavailable, detail: "the server stopped before the request finished")
         case let error as PlanningError:
             // Writes that would make the lineage loop (registrations, base changes) are refused naming the loop.
             return ProblemDetails(
