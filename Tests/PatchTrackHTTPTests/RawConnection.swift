@@ -32,6 +32,26 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// A port free on 127.0.0.1 now (the kernel's pick for port 0), for a server started in another process.
+    static func freePort() throws -> Int {
+        #if canImport(Glibc)
+        let probe = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let probe = Darwin.socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard probe >= 0 else { throw POSIXError(.EBADF) }
+        defer { close(probe) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) == 0 && getsockname(probe, $0, &length) == 0 }
+        }
+        guard bound else { throw POSIXError(.EADDRINUSE) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     deinit {
         close(socket)
     }

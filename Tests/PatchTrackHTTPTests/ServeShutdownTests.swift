@@ -14,7 +14,7 @@ struct ServeShutdownTests {
         let directory = FileManager.default.temporaryDirectory.appending(path: "patchtrack-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let port = Int.random(in: 20000...40000)
+        let port = try RawConnection.freePort()
 
         // given a server with a 1 s shutdown timeout and a 60 s read timeout, and an upload stalled mid-body
         let process = Process()
