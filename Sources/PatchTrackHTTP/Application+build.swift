@@ -15,13 +15,16 @@ public func buildApplication(
     let router = buildRouter(configuration: configuration, database: database, fleet: fleet)
     return Application(
         router: router,
-        // Idle keep-alive connections close after a minute, so idle or stalled clients do not hold connections forever.
-        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()], idleTimeout: .seconds(60))),
+        // Idle keep-alive connections close after a minute, and a client slow to send its head or silent mid-body
+        // after the read timeout, so idle or stalled clients do not hold connections for long.
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [ReadTimeoutHandler(timeout: configuration.readTimeout), ExpectContinueHandler()],
+            idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "patchtrack"),
         logger: logger)
 }
 
-/// The router with every route and the middleware chain (request log → problem mapping → routes).
+/// The router with every route and the middleware chain (request log → problem mapping → conditional GETs → routes).
 ///
 /// `fleet` reads the figures `/metrics` exposes as fleet gauges (tests pass fixed values); without it the fleet
 /// series are all zero.
@@ -30,6 +33,7 @@ public func buildRouter(
 ) -> Router<AppRequestContext> {
     let limits = BodyLimits(maxBytes: configuration.maxBodySize, maxDepth: configuration.maxJSONDepth)
     let authenticator = Authenticator(database: database)
+    let heavyWrites = HeavyWriteLimiter(limit: configuration.heavyWritesPerToken)
     // One registry per application: no process-wide metrics bootstrap (tests build many applications per process).
     let metrics = AppMetrics()
     let plans = PlanSource(database: database, cache: PlanCache())
@@ -57,6 +61,7 @@ public func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware(routes: RouteTable(endpoints)))
+    router.add(middleware: ConditionalGetMiddleware())
     // Endpoints that share a router path and method (`/v1/repositories/**` and `/v1/repositories/**/policy`) are
     // registered once; each request runs the first whose full template matches, the more specific ones first.
     var groups: [(key: String, endpoints: [Endpoint])] = []
@@ -78,6 +83,9 @@ public func buildRouter(
             var context = context
             if let role = endpoint.role {
                 context.token = try await authenticator.require(role, for: request)
+            }
+            if endpoint.isHeavyWrite, let token = context.token {
+                return try await heavyWrites.withSlot(for: token.id) { try await endpoint.handler(request, context) }
             }
             return try await endpoint.handler(request, context)
         }

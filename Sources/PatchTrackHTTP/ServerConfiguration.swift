@@ -16,12 +16,18 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Days an environment's inventory snapshots are kept (the newest always is); nil keeps every snapshot.
     public var inventoryRetentionDays: Int?
+    /// How long a client may take to send its request head, or stay silent in the middle of its body, before its
+    /// connection is closed.
+    public var readTimeout: Duration
+    /// Heavy writes (scan, advisory, VEX and inventory ingests) each token may run at once; more are refused with 429.
+    public var heavyWritesPerToken: Int
 
     /// Creates a configuration; the defaults are the documented ones.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "patchtrack.sqlite",
         maxBodySize: Int = 64 * 1024 * 1024, maxJSONDepth: Int = 64, logLevel: Logger.Level = .info,
-        inventoryRetentionDays: Int? = 90
+        inventoryRetentionDays: Int? = 90, readTimeout: Duration = .seconds(10),
+        heavyWritesPerToken: Int = 2
     ) {
         self.host = host
         self.port = port
@@ -30,5 +36,7 @@ public struct ServerConfiguration: Sendable {
         self.maxJSONDepth = maxJSONDepth
         self.logLevel = logLevel
         self.inventoryRetentionDays = inventoryRetentionDays
+        self.readTimeout = readTimeout
+        self.heavyWritesPerToken = heavyWritesPerToken
     }
 }

@@ -58,6 +58,23 @@ public struct AppDatabase: Sendable {
         await StorageEngine.isReady(executor, timeout: .seconds(2))
     }
 
+    /// Why writes fail, while they do: nil when no write failed for lack of space (or on a read-only database) since
+    /// the last successful one; otherwise a probe write (rolled back) decides, so readiness returns without a restart
+    /// once space does. On SQLite a file system with (almost) no space left counts as failing at once: a small write
+    /// that fits in pages the file already has succeeds there, and the next one that needs a page fails.
+    public func writeFailure() async -> String? {
+        do {
+            if let sqlite = executor as? SQLiteExecutor { try sqlite.checkFreeSpace() }
+            guard executor.health.writeFailure != nil else { return nil }
+            try await executor.probeWrite()
+            return nil
+        } catch SQLError.storageFull(let detail) {
+            return detail
+        } catch {
+            return executor.health.writeFailure
+        }
+    }
+
     /// Names of the migrations applied to this database, in order.
     public func appliedMigrations() async throws -> [String] {
         try await StorageEngine.appliedMigrations(executor)

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import PatchTrackHTTP
 import PatchTrackStorage
+import ServiceLifecycle
 
 /// `patchtrack serve`: runs the HTTP API until SIGINT or SIGTERM, then finishes in-flight requests and closes the
 /// database.
@@ -26,6 +27,21 @@ struct Serve: AsyncParsableCommand {
         help: "Days inventory snapshots are kept, the newest always; 0 keeps all (env PATCHTRACK_INVENTORY_RETENTION_DAYS; default 90).")
     var inventoryRetentionDays: Int?
 
+    @Option(
+        name: .customLong("shutdown-timeout"),
+        help: "Seconds in-flight requests get to finish after SIGTERM or SIGINT before they are cut (env PATCHTRACK_SHUTDOWN_TIMEOUT; default 10).")
+    var shutdownTimeout: Int?
+
+    @Option(
+        name: .customLong("read-timeout"),
+        help: "Seconds a client may take to send its request head, or stay silent mid-body, before it is disconnected (env PATCHTRACK_READ_TIMEOUT; default 10).")
+    var readTimeout: Int?
+
+    @Option(
+        name: .customLong("heavy-writes-per-token"),
+        help: "Scan, advisory, VEX and inventory posts each token may run at once; more are answered 429 (env PATCHTRACK_HEAVY_WRITES_PER_TOKEN; default 2).")
+    var heavyWritesPerToken: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
 
@@ -45,11 +61,24 @@ struct Serve: AsyncParsableCommand {
         guard (0...36500).contains(retention) else {
             throw ValidationError("the inventory retention must be 0 (keep all) to 36500 days")
         }
+        let shutdownTimeout = shutdownTimeout ?? Environment.value("PATCHTRACK_SHUTDOWN_TIMEOUT").flatMap(Int.init) ?? 10
+        guard (0...3600).contains(shutdownTimeout) else {
+            throw ValidationError("the shutdown timeout must be 0 to 3600 seconds")
+        }
+        let readTimeout = readTimeout ?? Environment.value("PATCHTRACK_READ_TIMEOUT").flatMap(Int.init) ?? 10
+        guard (1...3600).contains(readTimeout) else {
+            throw ValidationError("the read timeout must be 1 to 3600 seconds")
+        }
+        let heavyWrites = heavyWritesPerToken ?? Environment.value("PATCHTRACK_HEAVY_WRITES_PER_TOKEN").flatMap(Int.init) ?? 2
+        guard (1...1000).contains(heavyWrites) else {
+            throw ValidationError("the heavy writes per token must be 1 to 1000")
+        }
         let location = try database.location()
         let configuration = ServerConfiguration(
             host: host ?? Environment.value("PATCHTRACK_HOST") ?? "127.0.0.1", port: port,
             databasePath: location.description, maxBodySize: maxBody, logLevel: level,
-            inventoryRetentionDays: retention == 0 ? nil : retention)
+            inventoryRetentionDays: retention == 0 ? nil : retention, readTimeout: .seconds(readTimeout),
+            heavyWritesPerToken: heavyWrites)
         var storageLogger = Logger(label: "patchtrack.storage")
         storageLogger.logLevel = .error  // PostgresNIO's pool logs each failed connection attempt at info
         let appDatabase = try await AppDatabase.open(location, logger: storageLogger)
@@ -63,7 +92,16 @@ struct Serve: AsyncParsableCommand {
                 """.utf8))
         }
         let app = buildApplication(configuration: configuration, database: appDatabase)
-        try await app.runService()
+        // On SIGTERM or SIGINT the server stops accepting and lets in-flight requests finish; after the shutdown
+        // timeout the group is cancelled, which closes the connections still open (a stalled upload, a slow
+        // client), so the process ends within a bounded time.
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
+        group.maximumGracefulShutdownDuration = .seconds(shutdownTimeout)
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch is CancellationError {
+            // The escalation after the timeout: the requests still running were cut, as asked.
+        }
         try await appDatabase.close()
     }
 }

@@ -11,7 +11,7 @@ struct AdvisoriesController {
 
     var endpoints: [Endpoint] {
         [
-            Endpoint(.post, "/v1/advisories", role: .ingest, handler: ingest),
+            Endpoint(.post, "/v1/advisories", role: .ingest, heavyWrite: true, handler: ingest),
             Endpoint(.get, "/v1/advisories/{id}", role: .read, handler: show),
             Endpoint(.get, "/v1/advisories/{id}/images", role: .read, handler: images),
         ]

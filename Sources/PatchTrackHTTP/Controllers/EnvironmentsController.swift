@@ -16,7 +16,7 @@ struct EnvironmentsController {
             Endpoint(.get, "/v1/environments", role: .read, handler: list),
             Endpoint(.get, "/v1/environments/{name}", role: .read, handler: show),
             Endpoint(.put, "/v1/environments/{name}", role: .admin, handler: put),
-            Endpoint(.post, "/v1/environments/{name}/inventory", role: .ingest, handler: postInventory),
+            Endpoint(.post, "/v1/environments/{name}/inventory", role: .ingest, heavyWrite: true, handler: postInventory),
             Endpoint(.get, "/v1/environments/{name}/inventory", role: .read, handler: inventory),
             Endpoint(.get, "/v1/environments/{name}/snapshots", role: .read, handler: snapshots),
         ]

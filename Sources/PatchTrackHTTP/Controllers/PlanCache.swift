@@ -11,8 +11,9 @@ final class PlanCache: Sendable {
         let plan: RebuildPlan
         let generatedAt: Date
         let generation: Int
-        /// Encoded answers of this plan by variant (format and query), at most `maximumBodies` of them.
-        var bodies: [String: ByteBuffer] = [:]
+        /// Encoded answers of this plan by variant (format and query), with their entity tags, at most
+        /// `maximumBodies` of them.
+        var bodies: [String: (body: ByteBuffer, tag: String)] = [:]
     }
 
     private static let maximumBodies = 8
@@ -28,19 +29,19 @@ final class PlanCache: Sendable {
         }
     }
 
-    /// The encoded answer `variant` of the plan computed at `generation`, if kept and still fresh.
-    func body(_ variant: String, generation: Int, maximumAge: TimeInterval) -> ByteBuffer? {
+    /// The encoded answer `variant` of the plan computed at `generation` and its entity tag, if kept and still fresh.
+    func body(_ variant: String, generation: Int, maximumAge: TimeInterval) -> (body: ByteBuffer, tag: String)? {
         entry.withLock { entry in
             guard let entry, entry.generation == generation, Date().timeIntervalSince(entry.generatedAt) < maximumAge else { return nil }
             return entry.bodies[variant]
         }
     }
 
-    /// Keeps an encoded answer of the plan computed at `generation`.
-    func store(body: ByteBuffer, variant: String, generation: Int) {
+    /// Keeps an encoded answer of the plan computed at `generation`, with its entity tag.
+    func store(body: ByteBuffer, tag: String, variant: String, generation: Int) {
         entry.withLock { entry in
             guard entry?.generation == generation, (entry?.bodies.count ?? 0) < Self.maximumBodies else { return }
-            entry?.bodies[variant] = body
+            entry?.bodies[variant] = (body, tag)
         }
     }
 

@@ -34,6 +34,9 @@ struct SystemController {
         guard await database.isReady() else {
             throw ProblemDetails(.notReady, status: .serviceUnavailable, detail: "the database is unreachable or has pending migrations")
         }
+        if let failure = await database.writeFailure() {
+            throw ProblemDetails(.notReady, status: .serviceUnavailable, detail: "writes fail: \(failure)")
+        }
         return try JSONResponse.make(["status": "ready"])
     }
 }

@@ -10,7 +10,7 @@ struct VEXController {
     let metrics: AppMetrics
 
     var endpoints: [Endpoint] {
-        [Endpoint(.post, "/v1/vex", role: .ingest, handler: ingest)]
+        [Endpoint(.post, "/v1/vex", role: .ingest, heavyWrite: true, handler: ingest)]
     }
 
     @Sendable func ingest(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOHTTP1
 import PatchTrackCore
 import PatchTrackStorage
 
@@ -50,8 +51,22 @@ struct ProblemMiddleware: RouterMiddleware {
             case .conflict(let why): return ProblemDetails(.conflict, status: .conflict, detail: why)
             case .invalid(let field, let message): return .invalidField(field, message)
             }
+        case SQLError.storageFull(let detail):
+            // RFC 4918 §11.5: the server cannot store what is needed to complete the request; nothing was written.
+            return ProblemDetails(
+                .storageFull, status: .init(code: 507, reasonPhrase: "Insufficient Storage"),
+                detail: "nothing was written: \(detail); writes succeed again once space returns")
         case SQLError.nulCharacter:
             return ProblemDetails(.validationFailed, status: .unprocessableContent, detail: SQLError.nulCharacter.description)
+        case HTTPParserError.invalidEOFState:
+            // The connection closed before the body ended: the client went away, or the read timeout cut a silent
+            // one. Nobody reads this answer and it is no server fault, so it is not logged as a failed request.
+            context.logger.notice("request body cut short", metadata: ["request_id": .string(context.requestID)])
+            return ProblemDetails(.badRequest, status: .badRequest, detail: "the connection closed before the request body ended")
+        case is CancellationError:
+            // The shutdown timeout cut a request still running.
+            context.logger.notice("request cut by shutdown", metadata: ["request_id": .string(context.requestID)])
+            return ProblemDetails(.notReady, status: .serviceUnavailable, detail: "the server stopped before the request finished")
         case let error as PlanningError:
             // Writes that would make the lineage loop (registrations, base changes) are refused naming the loop.
             return ProblemDetails(

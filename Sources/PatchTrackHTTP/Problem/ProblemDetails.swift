@@ -100,6 +100,8 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case internalError = "internal-error"
     case notReady = "not-ready"
     case lineageCycle = "lineage-cycle"
+    case storageFull = "storage-full"
+    case tooManyRequests = "too-many-requests"
 
     /// `urn:patchtrack:problem:<slug>`.
     public var uri: String { "urn:patchtrack:problem:\(rawValue)" }
@@ -121,6 +123,8 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .internalError: "Internal server error"
         case .notReady: "Not ready"
         case .lineageCycle: "Base image lineage would loop"
+        case .storageFull: "The database cannot store more data"
+        case .tooManyRequests: "Too many concurrent requests"
         }
     }
 }

@@ -17,6 +17,7 @@ public final class PostgresExecutor: SQLExecutor {
     private let runner: Task<Void, Never>
     private let threads: NIOThreadPool
     private let logger: Logger
+    public let health = StorageHealth()
 
     public var dialect: SQLDialect { .postgres }
 
@@ -41,7 +42,33 @@ public final class PostgresExecutor: SQLExecutor {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
-        try await transaction("BEGIN", body)
+        do {
+            let result = try await transaction("BEGIN", body)
+            health.recordSuccess()
+            return result
+        } catch let error as PSQLError {
+            throw health.record(Self.storageError(error) ?? error)
+        }
+    }
+
+    /// ``SQLError/storageFull(_:)`` for the SQLSTATEs that mean the server cannot keep a write: class 53
+    /// (insufficient resources: 53100 disk_full, 53200 out_of_memory, 53400 configuration_limit_exceeded such as
+    /// `temp_file_limit`) and 25006 read_only_sql_transaction (a standby, or `default_transaction_read_only`).
+    /// 53300 too_many_connections is left out: it is about connections, not storage, and stays a 500.
+    /// See <https://www.postgresql.org/docs/current/errcodes-appendix.html>.
+    static func storageError(_ error: PSQLError) -> SQLError? {
+        guard let state = error.serverInfo?[.sqlState] else { return nil }
+        let message = error.serverInfo?[.message] ?? state
+        if state == "25006" {
+            return .storageFull("the database is read-only (PostgreSQL \(state): \(message))")
+        }
+        if state == "53100" {
+            return .storageFull("the disk holding the database is full (PostgreSQL \(state): \(message))")
+        }
+        if state.hasPrefix("53") && state != "53300" {
+            return .storageFull("the database server lacks resources to keep the write (PostgreSQL \(state): \(message))")
+        }
+        return nil
     }
 
     /// Runs `body` on one leased connection outside a transaction (migrations manage their own).

@@ -10,10 +10,14 @@ public protocol SQLExecutor: Sendable {
     /// Which engine runs the statements, for the few rules that differ (see ``SQLDialect``).
     var dialect: SQLDialect { get }
 
+    /// Whether writes currently fail for lack of space (see ``StorageHealth``), recorded by ``write(_:)``.
+    var health: StorageHealth { get }
+
     /// Runs `body` in a read-only transaction that sees one consistent snapshot.
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T
 
-    /// Runs `body` in a write transaction, committed when it returns and rolled back when it throws.
+    /// Runs `body` in a write transaction, committed when it returns and rolled back when it throws. A write the
+    /// storage refuses (disk full, read-only database) throws ``SQLError/storageFull(_:)``, whichever engine.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T
 
     /// Closes the engine's connections; later calls fail.

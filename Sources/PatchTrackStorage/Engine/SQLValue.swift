@@ -175,6 +175,9 @@ public enum SQLError: Error, CustomStringConvertible, Sendable {
     /// A text value holds the NUL character, which PostgreSQL cannot store and SQLite's C API would cut the text at:
     /// refused on both engines rather than stored truncated on one.
     case nulCharacter
+    /// The storage refuses writes: the disk is full, the database is over a size limit or read-only. Reads still
+    /// work; writes succeed again once space returns.
+    case storageFull(String)
 
     public var description: String {
         switch self {
@@ -183,6 +186,7 @@ public enum SQLError: Error, CustomStringConvertible, Sendable {
         case .invalidLocation(let detail): detail
         case .unreachable(let detail): detail
         case .nulCharacter: "text values may not contain the NUL character (U+0000)"
+        case .storageFull(let detail): detail
         }
     }
 }

@@ -15,6 +15,7 @@ public struct SQLiteExecutor: SQLExecutor {
     /// did (rows visited, index probes) that does not depend on the machine's speed or load. Tests compare the cost
     /// of two requests with it.
     public var virtualMachineSteps: Int { steps.total.load(ordering: .relaxed) }
+    public let health = StorageHealth()
 
     public var dialect: SQLDialect { .sqlite }
 
@@ -28,7 +29,32 @@ public struct SQLiteExecutor: SQLExecutor {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
-        try await pool.write { db in try body(SQLiteSession(db: db, steps: steps)) }
+        do {
+            let result = try await pool.write { db in try body(SQLiteSession(db: db, steps: steps)) }
+            health.recordSuccess()
+            return result
+        } catch let error as DatabaseError {
+            throw health.record(Self.storageError(error) ?? error)
+        }
+    }
+
+    /// ``SQLError/storageFull(_:)`` for the result codes that mean the file cannot be written: full (the disk or
+    /// `max_page_count`), read-only (the file, its directory or the file system), and the I/O errors of writing,
+    /// syncing or growing the file and its WAL index. See <https://www.sqlite.org/rescode.html>.
+    static func storageError(_ error: DatabaseError) -> SQLError? {
+        let detail: String
+        switch error.extendedResultCode {
+        case let code where code.primaryResultCode == .SQLITE_FULL:
+            detail = "the disk holding the database is full (SQLite: \(error.message ?? "database or disk is full"))"
+        case let code where code.primaryResultCode == .SQLITE_READONLY:
+            detail = "the database is read-only (SQLite: \(error.message ?? "attempt to write a readonly database"))"
+        case .SQLITE_IOERR_WRITE, .SQLITE_IOERR_FSYNC, .SQLITE_IOERR_DIR_FSYNC, .SQLITE_IOERR_TRUNCATE,
+            .SQLITE_IOERR_SHMSIZE, .SQLITE_IOERR_SHMMAP:
+            detail = "the database file cannot be written (SQLite: \(error.message ?? "disk I/O error"))"
+        default:
+            return nil
+        }
+        return .storageFull(detail)
     }
 
     public func close() async throws {
