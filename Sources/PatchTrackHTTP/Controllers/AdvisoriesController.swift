@@ -30,7 +30,7 @@ struct AdvisoriesController {
         let entries: [(position: String, entry: OSVIntake.Entry)]
         do {
             if OSVBundle.isZip(data) {
-                entries = try OSVBundle.entries(zip: data)
+                entries = try OSVBundle.entries(zip: data, limits: .upload(maxJSONDepth: limits.maxDepth))
             } else {
                 try checkJSONLimits(data, limits: limits)
                 entries = try OSVBundle.entries(json: data)
