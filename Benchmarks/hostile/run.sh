@@ -46,7 +46,7 @@ open(f"{work}/valid.json", "w").write("[" + ",".join(valid % (i, i) for i in ran
 PY
 
 post() {
-    curl -sS -o "$work/answer" -w '%{http_code} %{time_total}' -H "Authorization: Bearer $token" "$@" \
+    curl -sS -o "$work/answer" -w '%{http_code} %{time_total}\n' -H "Authorization: Bearer $token" "$@" \
         "http://127.0.0.1:$port/v1/advisories" || true
 }
 printf 'rejected array: %s records, %s bytes\n' "$records" "$(wc -c <"$work/rejected.json")"
