@@ -37,8 +37,9 @@ public enum OSVIntake {
 
     /// Accepted or rejected.
     public enum Outcome: Sendable {
-        /// The record follows the schema; unsupported ecosystems and unevaluable ranges are noted in it.
-        case accepted(ValidatedOSVRecord)
+        /// The record follows the schema; unsupported ecosystems and unevaluable ranges are noted in it. Boxed, so
+        /// an entry (and an array of many rejected ones) is a few words, not the size of a whole record.
+        indirect case accepted(ValidatedOSVRecord)
         /// The record breaks the schema; `path` is relative to the posted document (`[2].modified`).
         case rejected(IngestError)
     }

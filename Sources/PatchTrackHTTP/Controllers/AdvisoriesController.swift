@@ -42,14 +42,15 @@ struct AdvisoriesController {
         try Task.checkCancellation()
         let items = try await database.advisories.ingest(entries)
         MemoryTrim.afterRequest(ofSize: data.count)
-        let rejected = items.filter { $0.outcome == .rejected }
-        if !items.isEmpty && rejected.count == items.count {
+        if !items.isEmpty && items.allSatisfy({ $0.outcome == .rejected }) {
             // Nothing usable: a 422 naming the first records' problems and counting the rest (nothing was written).
-            let errors = rejected.map { ProblemDetails.FieldError(field: $0.position, message: $0.messages.joined(separator: "; ")) }
+            let errors = items.prefix(InputLimits.listedEntries).map {
+                ProblemDetails.FieldError(field: $0.position, message: $0.messages.joined(separator: "; "))
+            }
             let first = errors.prefix(3).map { "\($0.field): \($0.message)" }.joined(separator: " | ")
             throw ProblemDetails.validation(
-                listing: errors,
-                detail: "no record was accepted: \(rejected.count) rejected; " + first
+                listing: errors, total: items.count,
+                detail: "no record was accepted: \(items.count) rejected; " + first
                     + (errors.count > 3 ? " | … (each listed in errors, the first \(InputLimits.listedEntries))" : ""))
         }
         let stored = items.filter { $0.outcome == .created || $0.outcome == .updated }.count

@@ -71,12 +71,12 @@ public struct ProblemDetails: HTTPResponseError, Encodable, Sendable {
             detail: detail ?? errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "), errors: errors)
     }
 
-    /// 422 listing the first ``InputLimits/listedEntries`` of `errors` and counting the rest; `detail` says how many
-    /// there are in all.
-    public static func validation(listing errors: [FieldError], detail: String) -> ProblemDetails {
-        let (listed, omitted) = InputLimits.listed(errors)
+    /// 422 listing the first ``InputLimits/listedEntries`` of `errors` and counting the rest, of `total` errors in all
+    /// (`errors.count` unless the caller made only the first ones); `detail` says how many there are.
+    public static func validation(listing errors: [FieldError], total: Int? = nil, detail: String) -> ProblemDetails {
+        let listed = Array(errors.prefix(InputLimits.listedEntries))
         var problem = ProblemDetails(.validationFailed, status: .unprocessableContent, detail: detail, errors: listed)
-        problem.errorsOmitted = omitted
+        problem.errorsOmitted = max(0, (total ?? errors.count) - listed.count)
         return problem
     }
 
