@@ -18,9 +18,11 @@ import PatchTrackStorage
         do {
             _ = try OSVBundle.entries(zip: Data("PK\u{3}\u{4}garbage".utf8))
             Issue.record("garbage is no zip archive")
-        } catch {
+        } catch let error as OSVBundle.Failure {
             guard case .notAZip = error else { Issue.record("\(error)"); return }
             #expect(error.description.hasPrefix("the body is not a readable zip archive: "))
+        } catch {
+            Issue.record("\(error)")
         }
         do {
             _ = try OSVBundle.entries(json: Data("[".utf8))

@@ -50,5 +50,9 @@ public struct IdentityError: Error, Equatable, Sendable, CustomStringConvertible
         self.reason = reason
     }
 
-    public var description: String { "invalid \(kind.rawValue) \"\(input)\": \(reason)" }
+    /// The input is quoted up to 200 characters: a hostile megabyte is not echoed back.
+    public var description: String {
+        let shown = input.count > 200 ? input.prefix(200) + "…" : Substring(input)
+        return "invalid \(kind.rawValue) \"\(shown)\": \(reason)"
+    }
 }

@@ -4,6 +4,7 @@
 extension PURL {
     /// Parses a purl string, decoding and normalising its components; `description` gives it back canonical.
     public init(parsing string: String) throws(PURLError) {
+        if IdentifierLimit.purl.violation(string) != nil { throw .tooLong(IdentifierLimit.purl.maxLength) }
         var remainder = Substring(string)
 
         // Subpath: split once from the right on '#'; segments are decoded, empty/'.'/'..' dropped later.

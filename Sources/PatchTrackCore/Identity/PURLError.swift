@@ -20,19 +20,22 @@ public enum PURLError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidPercentEncoding(String)
     /// A namespace or subpath segment contains a `/` once decoded.
     case invalidSegment(String)
+    /// The purl is longer than ``IdentifierLimit/purl`` allows (the limit).
+    case tooLong(Int)
 
     public var description: String {
         switch self {
         case .missingScheme: "purl must start with \"pkg:\""
-        case .invalidType(let type): "invalid purl type \"\(type)\""
+        case .invalidType(let type): "invalid purl type \"\(type.prefix(200))\""
         case .missingName: "purl name is required"
         case .namespaceRequired(let type): "purl type \"\(type)\" requires a namespace"
         case .namespaceProhibited(let type): "purl type \"\(type)\" does not allow a namespace"
-        case .invalidName(let reason): "invalid purl name: \(reason)"
+        case .invalidName(let reason): "invalid purl name: \(reason.prefix(300))"
         case .invalidQualifier(let key): "invalid purl qualifier \"\(key)\""
         case .duplicateQualifier(let key): "duplicate purl qualifier \"\(key)\""
-        case .invalidPercentEncoding(let text): "invalid percent-encoding in \"\(text)\""
-        case .invalidSegment(let segment): "invalid purl segment \"\(segment)\""
+        case .invalidPercentEncoding(let text): "invalid percent-encoding in \"\(text.prefix(200))\""
+        case .invalidSegment(let segment): "invalid purl segment \"\(segment.prefix(200))\""
+        case .tooLong(let limit): "purl is longer than \(limit) characters"
         }
     }
 }

@@ -36,6 +36,8 @@ final class JSONTree {
     /// The copy this tree owns, when it was made from `Data`; nil when it borrows its bytes.
     private let owned: UnsafeMutableRawBufferPointer?
     let nodes: [Node]
+    /// Lookup tables for large containers, built on first use (see JSONTree+Index.swift).
+    var indexes = Indexes()
 
     /// Scans a copy of `data`; the tree may outlive `data`.
     init(_ data: Data) throws(IngestError) {
@@ -128,45 +130,9 @@ final class JSONTree {
         return result
     }
 
-    /// The index of the value for `key` in the object at `index`, if present.
-    func value(forKey key: String, inObject index: Int) -> Int? {
-        var cursor = index + 1
-        for _ in 0..<Int(nodes[index].count) {
-            if stringEquals(cursor, key) { return cursor + 1 }
-            cursor = Int(nodes[cursor + 1].next)
-        }
-        return nil
-    }
-
-    /// The coding path from the root to the node at `target`, computed on demand (only errors need it).
-    func codingPath(to target: Int) -> [any CodingKey] {
-        var path: [any CodingKey] = []
-        var current = 0
-        while current != target, current < nodes.count {
-            let node = nodes[current]
-            var cursor = current + 1
-            var found = false
-            for position in 0..<Int(node.count) {
-                let valueIndex = node.kind == .object ? cursor + 1 : cursor
-                let after = Int(nodes[valueIndex].next)
-                if target >= (node.kind == .object ? cursor : valueIndex), target < after {
-                    path.append(
-                        node.kind == .object
-                            ? JSONTreeKey(stringValue: string(at: cursor)) : JSONTreeKey(index: position))
-                    current = valueIndex
-                    found = true
-                    break
-                }
-                cursor = after
-            }
-            if !found { break }
-        }
-        return path
-    }
-
     // MARK: - Escapes
 
-    private static func unescape(_ raw: UnsafeRawBufferPointer) -> String {
+    static func unescape(_ raw: UnsafeRawBufferPointer) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(raw.count)
         var index = 0

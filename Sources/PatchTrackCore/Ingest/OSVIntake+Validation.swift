@@ -24,6 +24,7 @@ extension OSVIntake {
         }
 
         guard !record.id.isEmpty else { return reject("id must not be empty", "id") }
+        if let violation = record.identifierLengthViolation() { return reject(violation.message, violation.field) }
         guard !record.id.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }) else {
             return reject("id must not contain whitespace or control characters", "id")
         }

@@ -37,8 +37,9 @@ public enum OSVIntake {
 
     /// Accepted or rejected.
     public enum Outcome: Sendable {
-        /// The record follows the schema; unsupported ecosystems and unevaluable ranges are noted in it.
-        case accepted(ValidatedOSVRecord)
+        /// The record follows the schema; unsupported ecosystems and unevaluable ranges are noted in it. Boxed, so
+        /// an entry (and an array of many rejected ones) is a few words, not the size of a whole record.
+        indirect case accepted(ValidatedOSVRecord)
         /// The record breaks the schema; `path` is relative to the posted document (`[2].modified`).
         case rejected(IngestError)
     }
@@ -47,40 +48,38 @@ public enum OSVIntake {
     /// the document as a whole is unusable: not JSON, or neither an object nor an array.
     public static func parse(_ data: Data) throws(IngestError) -> [Entry] {
         let tree = try JSONTree(data)
-        let slots: [Slot]
-        let isArray: Bool
-        do {
-            switch tree.nodes[0].kind {
-            case .array:
-                isArray = true
-                slots = try JSONTreeDecoder.decode([Slot].self, from: tree)
-            case .object:
-                isArray = false
-                slots = [try JSONTreeDecoder.decode(Slot.self, from: tree)]
-            default:
-                throw IngestError.unsupportedFormat("an OSV document is a record (object) or an array of records")
-            }
-        } catch let error as IngestError {
-            throw error
-        } catch {
-            // Slots never throw; only a failure outside them (none known) lands here.
-            throw IngestError(kind: .invalidDocument, path: "", message: "\(error)")
+        guard tree.nodes[0].kind == .array || tree.nodes[0].kind == .object else {
+            throw IngestError.unsupportedFormat("an OSV document is a record (object) or an array of records")
         }
+        // Elements are decoded and validated one at a time: only their entries are kept, never every decoded
+        // record at once. Decoders hold the tree unowned: it is kept alive explicitly.
         return withExtendedLifetime(tree) {
-            slots.enumerated().map { index, slot in
-                let prefix = isArray ? "[\(index)]" : ""
-                switch slot.result {
-                case .success(let record):
-                    switch validate(record, pathPrefix: prefix) {
-                    case .success(let validated):
-                        return Entry(index: index, id: slot.id, outcome: .accepted(validated))
-                    case .failure(let error):
-                        return Entry(index: index, id: slot.id, outcome: .rejected(error))
-                    }
-                case .failure(let error):
-                    return Entry(index: index, id: slot.id, outcome: .rejected(error))
-                }
+            guard tree.nodes[0].kind == .array else {
+                return [entry(Slot(from: JSONTreeDecoder(tree: tree, node: 0)), index: 0, prefix: "")]
             }
+            var entries: [Entry] = []
+            entries.reserveCapacity(Int(tree.nodes[0].count))
+            var element = 1
+            for index in 0..<Int(tree.nodes[0].count) {
+                entries.append(entry(Slot(from: JSONTreeDecoder(tree: tree, node: element)), index: index, prefix: "[\(index)]"))
+                element = Int(tree.nodes[element].next)
+            }
+            return entries
+        }
+    }
+
+    /// The entry for one decoded element, validated.
+    private static func entry(_ slot: Slot, index: Int, prefix: String) -> Entry {
+        switch slot.result {
+        case .success(let record):
+            switch validate(record, pathPrefix: prefix) {
+            case .success(let validated):
+                return Entry(index: index, id: slot.id, outcome: .accepted(validated))
+            case .failure(let error):
+                return Entry(index: index, id: slot.id, outcome: .rejected(error))
+            }
+        case .failure(let error):
+            return Entry(index: index, id: slot.id, outcome: .rejected(error))
         }
     }
 

@@ -8,13 +8,17 @@ extension ScanDocument {
     }
 
     /// Parses one document known to be in `format`.
+    /// Identifiers over ``IdentifierLimit`` refuse the document.
     public static func parse(_ data: Data, as format: ScanFormat) throws(IngestError) -> ScanDocument {
+        let document: ScanDocument
         switch format {
-        case .cyclonedx: try CycloneDXParser.parse(data)
-        case .spdx: try SPDXParser.parse(data)
-        case .syft: try SyftParser.parse(data)
-        case .trivy: try TrivyParser.parse(data)
-        case .grype: try GrypeParser.parse(data)
+        case .cyclonedx: document = try CycloneDXParser.parse(data)
+        case .spdx: document = try SPDXParser.parse(data)
+        case .syft: document = try SyftParser.parse(data)
+        case .trivy: document = try TrivyParser.parse(data)
+        case .grype: document = try GrypeParser.parse(data)
         }
+        try document.checkIdentifierLengths()
+        return document
     }
 }

@@ -71,10 +71,14 @@ public struct VEXDocument: Equatable, Sendable {
     }
 
     /// Parses a document known to be in `format`.
+    /// Identifiers over ``IdentifierLimit`` refuse the document.
     public static func parse(_ data: Data, as format: Format) throws(IngestError) -> VEXDocument {
+        let document: VEXDocument
         switch format {
-        case .openVEX: try OpenVEXParser.parse(data)
-        case .cycloneDX: try CycloneDXVEXParser.parse(data)
+        case .openVEX: document = try OpenVEXParser.parse(data)
+        case .cycloneDX: document = try CycloneDXVEXParser.parse(data)
         }
+        try document.checkIdentifierLengths()
+        return document
     }
 }

@@ -24,17 +24,21 @@ public struct InventoryDocument: Sendable, Equatable {
     /// JSON ``IngestError/Kind/unsupportedFormat``, and bad values ``IngestError/Kind/invalidDocument`` with the
     /// field path (`items[3].status.containerStatuses[0].imageID`, `[2].digest`). The document is scanned once.
     public static func parse(_ data: Data) throws(IngestError) -> InventoryDocument {
+        let document: InventoryDocument
         switch try IngestDecoding.decode(Root.self, from: data) {
         case .podList(let pods):
-            return try read(pods: pods, format: .podList)
+            document = try read(pods: pods, format: .podList)
         case .pod(let pod):
-            return try read(pods: [pod], format: .pod)
+            document = try read(pods: [pod], format: .pod)
         case .workloadRows(let rows):
-            return try read(rows: rows)
+            document = try read(rows: rows)
         case .unsupported(let detail, let path):
             throw IngestError(
                 kind: .unsupportedFormat, path: path, message: "\(detail); \(InventoryFormat.acceptedShapes)")
         }
+        // Names over ``IdentifierLimit`` refuse the document.
+        try document.checkIdentifierLengths()
+        return document
     }
 
     /// Quotes a document value for a message, shortened so that messages stay small.

@@ -30,7 +30,7 @@ struct AdvisoriesController {
         let entries: [(position: String, entry: OSVIntake.Entry)]
         do {
             if OSVBundle.isZip(data) {
-                entries = try OSVBundle.entries(zip: data)
+                entries = try OSVBundle.entries(zip: data, limits: .upload(maxJSONDepth: limits.maxDepth))
             } else {
                 try checkJSONLimits(data, limits: limits)
                 entries = try OSVBundle.entries(json: data)
@@ -38,14 +38,20 @@ struct AdvisoriesController {
         } catch let failure as OSVBundle.Failure {
             throw ProblemDetails(failure)
         }
+        // The store checks again between its transactions of 1,000 records.
+        try Task.checkCancellation()
         let items = try await database.advisories.ingest(entries)
         MemoryTrim.afterRequest(ofSize: data.count)
-        let rejected = items.filter { $0.outcome == .rejected }
-        if !items.isEmpty && rejected.count == items.count {
-            // Nothing usable: a 422 naming each record's problem (and nothing was written).
+        if !items.isEmpty && items.allSatisfy({ $0.outcome == .rejected }) {
+            // Nothing usable: a 422 naming the first records' problems and counting the rest (nothing was written).
+            let errors = items.prefix(InputLimits.listedEntries).map {
+                ProblemDetails.FieldError(field: $0.position, message: $0.messages.joined(separator: "; "))
+            }
+            let first = errors.prefix(3).map { "\($0.field): \($0.message)" }.joined(separator: " | ")
             throw ProblemDetails.validation(
-                rejected.map { .init(field: $0.position, message: $0.messages.joined(separator: "; ")) },
-                detail: "no record was accepted: " + rejected.map { "\($0.position): \($0.messages.joined(separator: "; "))" }.joined(separator: " | "))
+                listing: errors, total: items.count,
+                detail: "no record was accepted: \(items.count) rejected; " + first
+                    + (errors.count > 3 ? " | … (each listed in errors, the first \(InputLimits.listedEntries))" : ""))
         }
         let stored = items.filter { $0.outcome == .created || $0.outcome == .updated }.count
         metrics.ingested(kind: .advisory, format: "osv", count: stored)

@@ -56,9 +56,10 @@ struct EnvironmentsController {
         if document.workloads.isEmpty, !document.skipped.isEmpty {
             // A post replaces the whole snapshot: one whose every entry was left out would empty the environment.
             throw ProblemDetails.validation(
-                document.skipped.prefix(20).map { .init(field: $0.path.isEmpty ? "$" : $0.path, message: $0.reason) },
+                listing: document.skipped.map { .init(field: $0.path.isEmpty ? "$" : $0.path, message: $0.reason) },
                 detail: "nothing in the document could be recorded (every entry was left out); post [] to record that nothing runs there")
         }
+        try Task.checkCancellation()
         guard let outcome = try await database.inventory.record(environment: name, document, by: token, retentionDays: retentionDays) else { throw Self.notFound(name) }
         metrics.ingested(kind: .inventory, format: outcome.format, count: 1)
         return try JSONResponse.make(InventoryOutcomeResponse(outcome), status: .created)

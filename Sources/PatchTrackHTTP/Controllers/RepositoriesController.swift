@@ -16,6 +16,8 @@ struct RepositoriesController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let page = try PageRequest(request)
+        // The cursor is the last repository name of the previous page, in its normalised form.
+        if let cursor = page.cursor, (try? RepositoryName(parsing: cursor))?.value != cursor { throw PageRequest.forged }
         let result = try await database.registry.repositories(after: page.cursor, limit: page.limit)
         let next = PageRequest.encode(result.nextCursor)
         return try JSONResponse.make(

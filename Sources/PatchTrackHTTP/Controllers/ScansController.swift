@@ -47,6 +47,8 @@ struct ScansController {
         } catch {
             throw ProblemDetails(ScanIngest.Failure.noImage(error))
         }
+        // Parsing a large document takes a while: nothing is written for a request whose task was cancelled meanwhile.
+        try Task.checkCancellation()
         let result = try await database.scans.ingest(
             contentHash: contentHash, document: parsed.document, normalized: parsed.normalized, registration: parsed.registration)
         if result.isNew { metrics.ingested(kind: .scan, format: result.format.rawValue) }

@@ -23,12 +23,14 @@ struct VEXController {
         } catch {
             throw ProblemDetails(ingestError: error)
         }
+        try Task.checkCancellation()
         let result = try await database.vex.ingest(document)
         metrics.ingested(kind: .vex, format: document.format.rawValue, count: result.stored)
+        let skipped = InputLimits.listed(result.skipped)
         return try JSONResponse.make(
             VEXIngestResponse(
                 format: document.format.rawValue, documentId: document.id, statements: result.stored, replaced: result.replaced,
-                skipped: result.skipped.map { .init(path: $0.path, reason: $0.reason) }),
+                skipped: skipped.listed.map { .init(path: $0.path, reason: $0.reason) }, skippedOmitted: skipped.omitted),
             status: result.stored > 0 ? .created : .ok)
     }
 }

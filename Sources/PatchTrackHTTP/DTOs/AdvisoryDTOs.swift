@@ -16,7 +16,15 @@ struct AdvisoryIntakeResponse: Encodable {
     let unchanged: Int
     let older: Int
     let rejected: Int
+    /// Every accepted record, and the first ``InputLimits/listedEntries`` rejected ones.
     let items: [Item]
+    /// Rejected records counted in `rejected` but not listed in `items`.
+    let rejectedOmitted: Int
+
+    enum CodingKeys: String, CodingKey {
+        case created, updated, unchanged, older, rejected, items
+        case rejectedOmitted = "rejected_omitted"
+    }
 
     init(_ items: [AdvisoryIntakeItem]) {
         func count(_ outcome: AdvisoryIntakeItem.Outcome) -> Int { items.count { $0.outcome == outcome } }
@@ -25,7 +33,17 @@ struct AdvisoryIntakeResponse: Encodable {
         unchanged = count(.unchanged)
         older = count(.older)
         rejected = count(.rejected)
-        self.items = items.map { Item(position: $0.position, id: $0.id, outcome: $0.outcome.rawValue, messages: $0.messages) }
+        var listedRejections = 0
+        var shown: [Item] = []
+        for item in items {
+            if item.outcome == .rejected {
+                listedRejections += 1
+                guard listedRejections <= InputLimits.listedEntries else { continue }
+            }
+            shown.append(Item(position: item.position, id: item.id, outcome: item.outcome.rawValue, messages: item.messages))
+        }
+        self.items = shown
+        rejectedOmitted = max(0, listedRejections - InputLimits.listedEntries)
     }
 }
 
@@ -104,10 +122,14 @@ struct VEXIngestResponse: Encodable {
     let documentId: String?
     let statements: Int
     let replaced: Int
+    /// The first ``InputLimits/listedEntries`` skipped statements.
     let skipped: [Skipped]
+    /// Skipped statements not listed.
+    let skippedOmitted: Int
 
     enum CodingKeys: String, CodingKey {
         case format, statements, replaced, skipped
         case documentId = "document_id"
+        case skippedOmitted = "skipped_omitted"
     }
 }

@@ -120,7 +120,10 @@ struct InventoryOutcomeResponse: Encodable {
     let stoppedImages: Int
     let prunedSnapshots: Int
     let rollouts: [Rollout]
+    /// The first ``InputLimits/listedEntries`` entries left out.
     let skipped: [Skip]
+    /// Entries left out but not listed.
+    let skippedOmitted: Int
 
     init(_ outcome: InventoryOutcome) {
         environment = outcome.environment
@@ -135,11 +138,14 @@ struct InventoryOutcomeResponse: Encodable {
         stoppedImages = outcome.stoppedImages
         prunedSnapshots = outcome.prunedSnapshots
         rollouts = outcome.rollouts.map { Rollout(id: $0.id, observedWeight: $0.observedWeight, state: $0.state.rawValue) }
-        skipped = outcome.skipped.map { Skip(path: $0.path, reason: $0.reason) }
+        let listed = InputLimits.listed(outcome.skipped)
+        skipped = listed.listed.map { Skip(path: $0.path, reason: $0.reason) }
+        skippedOmitted = listed.omitted
     }
 
     enum CodingKeys: String, CodingKey {
         case environment, format, workloads, replicas, containers, digests, rollouts, skipped
+        case skippedOmitted = "skipped_omitted"
         case snapshotId = "snapshot_id"
         case takenAt = "taken_at"
         case newImages = "new_images"

@@ -26,12 +26,16 @@ struct ScanIngestResponse: Encodable {
     let components: Int
     let componentsByEcosystem: [String: Int]
     let scannerVerdicts: Int
+    /// The first ``InputLimits/listedEntries`` components left out.
     let skipped: [Skipped]
+    /// Components left out but not listed.
+    let skippedOmitted: Int
     let unchanged: Bool
     let replacedComponents: Bool
 
     enum CodingKeys: String, CodingKey {
         case image, format, tool, components, skipped, unchanged
+        case skippedOmitted = "skipped_omitted"
         case scanID = "scan_id"
         case componentsByEcosystem = "components_by_ecosystem"
         case scannerVerdicts = "scanner_verdicts"
@@ -46,7 +50,9 @@ struct ScanIngestResponse: Encodable {
         components = result.componentCount
         componentsByEcosystem = result.countsByEcosystem
         scannerVerdicts = result.verdictCount
-        skipped = result.skipped.map { Skipped(path: $0.path, reference: $0.reference, reason: $0.reason) }
+        let listed = InputLimits.listed(result.skipped)
+        skipped = listed.listed.map { Skipped(path: $0.path, reference: $0.reference, reason: $0.reason) }
+        skippedOmitted = listed.omitted
         unchanged = !result.isNew
         replacedComponents = result.replacedComponents
     }

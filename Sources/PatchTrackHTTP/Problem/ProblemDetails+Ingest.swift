@@ -25,12 +25,14 @@ extension ProblemDetails {
     }
 
     /// The problem for posted advisories: unreadable JSON (see ``init(ingestError:)``), 400 for a body that is no
-    /// zip archive, 422 on the archive entry (or `$`) over a limit or not extractable.
+    /// zip archive, 413 for an archive over the limits (checked before inflating), 422 on an entry that cannot be
+    /// extracted or inflates beyond its declared size.
     init(_ failure: OSVBundle.Failure) {
         switch failure {
         case .unreadable(let error): self.init(ingestError: error)
         case .notAZip: self.init(.badRequest, status: .badRequest, detail: failure.description)
         case .invalidEntry(let path, let message): self = .invalidField(path, message)
+        case .overLimit: self.init(.payloadTooLarge, status: .contentTooLarge, detail: failure.description)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PatchTrackCore
 
 /// An RFC 9457 problem: every error the API answers with, as `application/problem+json`.
 public struct ProblemDetails: HTTPResponseError, Encodable, Sendable {
@@ -23,8 +24,10 @@ public struct ProblemDetails: HTTPResponseError, Encodable, Sendable {
     public var status: HTTPResponse.Status
     /// A human explanation of this occurrence.
     public var detail: String
-    /// Invalid fields, for validation problems.
+    /// Invalid fields, for validation problems: at most ``InputLimits/listedEntries``.
     public var errors: [FieldError]
+    /// How many more invalid fields there were than `errors` lists (`errors_omitted`, absent when none).
+    public var errorsOmitted = 0
     /// Extra response headers (`Allow`, `WWW-Authenticate`).
     public var headers: HTTPFields
 
@@ -39,6 +42,7 @@ public struct ProblemDetails: HTTPResponseError, Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case type, title, status, detail, errors
+        case errorsOmitted = "errors_omitted"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -48,6 +52,7 @@ public struct ProblemDetails: HTTPResponseError, Encodable, Sendable {
         try container.encode(Int(status.code), forKey: .status)
         try container.encode(detail, forKey: .detail)
         if !errors.isEmpty { try container.encode(errors, forKey: .errors) }
+        if errorsOmitted > 0 { try container.encode(errorsOmitted, forKey: .errorsOmitted) }
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -64,6 +69,15 @@ public struct ProblemDetails: HTTPResponseError, Encodable, Sendable {
         ProblemDetails(
             .validationFailed, status: .unprocessableContent,
             detail: detail ?? errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "), errors: errors)
+    }
+
+    /// 422 listing the first ``InputLimits/listedEntries`` of `errors` and counting the rest, of `total` errors in all
+    /// (`errors.count` unless the caller made only the first ones); `detail` says how many there are.
+    public static func validation(listing errors: [FieldError], total: Int? = nil, detail: String) -> ProblemDetails {
+        let listed = Array(errors.prefix(InputLimits.listedEntries))
+        var problem = ProblemDetails(.validationFailed, status: .unprocessableContent, detail: detail, errors: listed)
+        problem.errorsOmitted = max(0, (total ?? errors.count) - listed.count)
+        return problem
     }
 
     /// 422 for one field.

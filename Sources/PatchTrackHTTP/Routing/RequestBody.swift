@@ -106,20 +106,33 @@ private func syntaxErrorPosition(_ data: Data) -> String {
     }
 }
 
-/// Refuses an empty body (400) and nesting deeper than the limit (422) before any decoder recurses into it.
+/// Refuses an empty body (400), and applies Core's strict input rules (``JSONInputCheck``) in one pass before any
+/// decoder recurses into the body: invalid UTF-8, lone surrogates and repeated member names are 400, U+0000 in a
+/// string and nesting deeper than the limit are 422. Every route with a JSON body goes through here.
 func checkJSONLimits(_ data: Data, limits: BodyLimits) throws {
     guard !data.isEmpty else {
         throw ProblemDetails(.malformedJSON, status: .badRequest, detail: "the request body is empty; send a JSON document")
     }
-    let depth = data.withUnsafeBytes { JSONDepth.maximum(of: $0) }
-    guard depth <= limits.maxDepth else {
-        throw ProblemDetails(
-            .validationFailed, status: .unprocessableContent,
-            detail: "JSON nesting depth \(depth) exceeds the limit of \(limits.maxDepth)")
+    do {
+        try JSONInputCheck.check(data, maxDepth: limits.maxDepth)
+    } catch {
+        throw ProblemDetails(jsonInput: error)
     }
 }
 
 extension ProblemDetails {
+    /// The problem for a body that breaks the strict input rules.
+    init(jsonInput violation: JSONInputViolation) {
+        switch violation.kind {
+        case .nul:
+            self = .invalidField(violation.path, violation.description)
+        case .tooDeep:
+            self.init(.validationFailed, status: .unprocessableContent, detail: violation.description)
+        case .invalidUTF8, .loneSurrogate, .duplicateKey:
+            self.init(.malformedJSON, status: .badRequest, detail: "the body is not accepted: \(violation.description)")
+        }
+    }
+
     /// Maps a decoder error: syntax errors are 400 with the parser's message (it names the line and column),
     /// shape errors are 422 with the JSON path of the field.
     init(decodingError error: DecodingError) {

@@ -18,7 +18,13 @@ enum JSONResponse {
     }
 }
 
-/// `?limit=` and `?cursor=` of list routes: limit 1…1000 (default 100), cursor an opaque token from `next_cursor`.
+/// `?limit=` and `?cursor=` of list routes: limit 1…1000 (default 100) written in ASCII digits only, cursor an opaque
+/// token from `next_cursor`.
+///
+/// Cursors are fully validated rather than signed: a cursor is `base64url("c1:" + key)` in its canonical form (no
+/// padding, the encoding this server writes), and its key is either a non-negative decimal integer without sign or
+/// leading zeros (ids and offsets) or a repository name (checked by the route). So a forged cursor can only name a
+/// position a client could reach by paging, and needs no key shared between replicas.
 struct PageRequest {
     let limit: Int
     let cursor: String?
@@ -26,18 +32,21 @@ struct PageRequest {
     init(_ request: Request) throws {
         let query = request.uri.queryParameters
         if let text = query["limit"] {
-            guard let value = Int(String(text)), (1...1000).contains(value) else {
-                throw ProblemDetails.badParameter("limit", "must be an integer from 1 to 1000")
+            guard !text.isEmpty, text.utf8.count <= 4, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+                let value = Int(String(text)), (1...1000).contains(value)
+            else {
+                throw ProblemDetails.badParameter("limit", "must be an integer from 1 to 1000, in digits only")
             }
             limit = value
         } else {
             limit = 100
         }
         if let text = query["cursor"], !text.isEmpty {
-            guard let data = Data(base64URLEncoded: String(text)), let decoded = String(data: data, encoding: .utf8),
-                decoded.hasPrefix("c1:")
+            guard text.utf8.count <= 2048, let data = Data(base64URLEncoded: String(text)),
+                data.base64URLEncodedString() == text, let decoded = String(data: data, encoding: .utf8), decoded.hasPrefix("c1:"),
+                decoded.count > 3, !decoded.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
             else {
-                throw ProblemDetails.badParameter("cursor", "is not a cursor this server issued")
+                throw Self.forged
             }
             cursor = String(decoded.dropFirst(3))
         } else {
@@ -45,10 +54,15 @@ struct PageRequest {
         }
     }
 
-    /// The cursor as an integer key.
+    /// The answer to a cursor this server did not issue.
+    static let forged = ProblemDetails.badParameter("cursor", "is not a cursor this server issued")
+
+    /// The cursor as an integer key: digits only, no sign, no leading zero, within Int64.
     func integerCursor() throws -> Int64? {
         guard let cursor else { return nil }
-        guard let value = Int64(cursor) else { throw ProblemDetails.badParameter("cursor", "is not a cursor this server issued") }
+        guard cursor.utf8.allSatisfy({ (0x30...0x39).contains($0) }), cursor == "0" || !cursor.hasPrefix("0"),
+            let value = Int64(cursor)
+        else { throw Self.forged }
         return value
     }
 

@@ -61,47 +61,54 @@ public struct AdvisoryStore: Sendable {
 
     /// Stores the accepted records of one posted document, each upserted by id keeping the newest
     /// `modified`, grouped with its aliases, and matched against every stored component. Rejected records write
-    /// nothing and are reported with their position and reason.
+    /// nothing, open no transaction, and are reported with their position and reason. Checks for cancellation (the
+    /// client went away) between transactions: what was committed stays, nothing half-written does.
     public func ingest(_ entries: [(position: String, entry: OSVIntake.Entry)]) async throws -> [AdvisoryIntakeItem] {
         let now = context.timestamp
         let cache = self.cache
         var items: [AdvisoryIntakeItem] = []
         items.reserveCapacity(entries.count)
+        var accepted: [Int] = []
+        for (offset, (position, entry)) in entries.enumerated() {
+            switch entry.outcome {
+            case .rejected(let error):
+                items.append(AdvisoryIntakeItem(position: position, id: entry.id, outcome: .rejected, messages: [error.description]))
+            case .accepted(let validated):
+                // A placeholder, replaced by the outcome of the write below.
+                items.append(AdvisoryIntakeItem(position: position, id: validated.id, outcome: .unchanged, messages: []))
+                accepted.append(offset)
+            }
+        }
         // Large documents (zip dumps) are written in transactions of `chunk` records: each record is still
         // all-or-nothing, and the write-ahead log stays small enough for fast page lookups.
         let chunk = 1_000
-        for start in stride(from: 0, to: entries.count, by: chunk) {
-            let slice = Array(entries[start..<min(start + chunk, entries.count)])
-            items += try await context.generations.write { session in
+        for start in stride(from: 0, to: accepted.count, by: chunk) {
+            try Task.checkCancellation()
+            let offsets = Array(accepted[start..<min(start + chunk, accepted.count)])
+            let records = offsets.compactMap { entries[$0].entry.record }
+            let written = try await context.generations.write { session in
                 // First: scans and advisories matched by other processes are committed before anything here is read.
                 try session.serialize(on: .matching)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                var items: [AdvisoryIntakeItem] = []
-                var written: [Matching.PreparedAdvisory] = []
-                let osvIds = slice.compactMap { item -> String? in
-                    if case .accepted(let validated) = item.entry.outcome { validated.record.id } else { nil }
-                }
-                var batch = try IntakeBatch(session, osvIds: osvIds)
-                for (position, entry) in slice {
-                    switch entry.outcome {
-                    case .rejected(let error):
-                        items.append(AdvisoryIntakeItem(position: position, id: entry.id, outcome: .rejected, messages: [error.description]))
-                    case .accepted(let validated):
-                        let notes = validated.unsupportedEntries.map { "affected[\($0.affectedIndex)]: unsupported ecosystem \($0.ecosystem)" }
-                            + validated.warnings.map(\.description)
-                        let (outcome, prepared) = try Self.upsertAdvisory(
-                            session, validated, batch: &batch, encoder: encoder, now: now, cache: cache)
-                        if let prepared { written.append(prepared) }
-                        items.append(
-                            AdvisoryIntakeItem(
-                                position: position, id: validated.id, outcome: outcome,
-                                messages: outcome == .older ? ["a newer version (by modified) is stored; ignored"] : notes))
-                    }
+                var outcomes: [(AdvisoryIntakeItem.Outcome, [String])] = []
+                var prepared: [Matching.PreparedAdvisory] = []
+                var batch = try IntakeBatch(session, osvIds: records.map(\.record.id))
+                for validated in records {
+                    let notes = validated.unsupportedEntries.map { "affected[\($0.affectedIndex)]: unsupported ecosystem \($0.ecosystem)" }
+                        + validated.warnings.map(\.description)
+                    let (outcome, advisory) = try Self.upsertAdvisory(
+                        session, validated, batch: &batch, encoder: encoder, now: now, cache: cache)
+                    if let advisory { prepared.append(advisory) }
+                    outcomes.append((outcome, outcome == .older ? ["a newer version (by modified) is stored; ignored"] : notes))
                 }
                 try batch.insertKeys(session)
-                try Matching.matchAdvisories(session, written, now: now)
-                return items
+                try Matching.matchAdvisories(session, prepared, now: now)
+                return outcomes
+            }
+            for (offset, (outcome, messages)) in zip(offsets, written) {
+                items[offset].outcome = outcome
+                items[offset].messages = messages
             }
         }
         return items
