@@ -1,0 +1,67 @@
+# Helpers sourced by Benchmarks/run-all.sh. Expect: $url (the server), $work (a temporary directory), $pid (the
+# server's process id), $seconds (wrk's duration per route), $connections, $wrk_threads.
+
+die() { echo "run-all.sh: $*" >&2; exit 1; }
+section() { printf '\n== %s\n' "$*"; }
+note() { printf '   %s\n' "$*"; }
+
+# figure NAME VALUE REFERENCE GOAL VERDICT: one line of the report.
+figure() {
+    printf '%-52s %14s | %-34s | %-22s | %s\n' "$1" "$2" "$3" "$4" "$5"
+    echo "$5" >>"$work/verdicts"
+}
+# verdict VALUE LIMIT [le|ge]: PASS when VALUE <= LIMIT (or >= with ge).
+verdict() {
+    awk -v v="$1" -v l="$2" -v op="${3:-le}" 'BEGIN { ok = (op == "ge") ? (v + 0 >= l + 0) : (v + 0 <= l + 0); print ok ? "PASS" : "FAIL" }'
+}
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+ms() { calc '%.1f' "$1 * 1000"; }   # seconds -> milliseconds
+
+# call METHOD PATH TOKEN [curl args...]: one request; prints its time in seconds, keeps the answer in $work/answer
+# and its status in $work/status; fails loudly on a status that is not 2xx.
+call() {
+    local method=$1 path=$2 token=$3 out
+    shift 3
+    out=$(curl -sS -X "$method" -o "$work/answer" -w '%{http_code} %{time_total}' -H "Authorization: Bearer $token" \
+        "$@" "$url$path") || die "$method $path: curl failed"
+    echo "${out%% *}" >"$work/status"
+    case "${out%% *}" in
+        2??) echo "${out#* }" ;;
+        *) die "$method $path answered ${out%% *}: $(head -c 400 "$work/answer")" ;;
+    esac
+}
+get() { call GET "$1" "$2" "${@:3}"; }
+post_json() { call POST "$1" "$2" -H 'Content-Type: application/json' --data-binary "@$3"; }
+put_json() { call PUT "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"; }
+
+# load PATH TOKEN [ACCEPT]: wrk at $connections connections for $seconds s; sets rps, p50, p99 (ms), bad (socket
+# errors and timeouts). Fails loudly when any answer was not 2xx/3xx.
+load() {
+    local line
+    line=$(BENCH_TOKEN=$2 BENCH_ACCEPT=${3:-} wrk -t"$wrk_threads" -c"$connections" -d"${seconds}s" --timeout 10s \
+        -s Benchmarks/harness/auth.lua "$url$1" | grep '^BENCH ') || die "wrk failed on $1"
+    local requests=0 duration=1 p50us=0 p99us=0 non2xx=0 sockets=0 timeouts=0 kv
+    for kv in ${line#BENCH }; do
+        case ${kv%%=*} in
+            requests) requests=${kv#*=} ;;
+            duration_us) duration=${kv#*=} ;;
+            p50_us) p50us=${kv#*=} ;;
+            p99_us) p99us=${kv#*=} ;;
+            non2xx3xx) non2xx=${kv#*=} ;;
+            socket_errors) sockets=${kv#*=} ;;
+            timeouts) timeouts=${kv#*=} ;;
+        esac
+    done
+    [ "$non2xx" -eq 0 ] || die "GET $1: $non2xx of $requests answers under load were not 2xx/3xx"
+    rps=$(calc '%.1f' "$requests / ($duration / 1e6)")
+    p50=$(calc '%.1f' "$p50us / 1000")
+    p99=$(calc '%.1f' "$p99us / 1000")
+    bad=$((sockets + timeouts))
+}
+
+# mem FIELD: the server's VmRSS or VmHWM in kB.
+mem() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$pid/status"; }
+# Resets the server's peak resident size (VmHWM) to its current size; false where the kernel refuses.
+reset_peak() { echo 5 >"/proc/$pid/clear_refs" 2>/dev/null; }
+mb() { calc '%.1f' "$1 / 1000"; }   # kB -> MB
