@@ -10,7 +10,8 @@
 #   --runs        repetitions of each timed write/read (median; default 5; env BENCH_RUNS)
 # Env: PATCHTRACK_BIN (default .build-release/release/patchtrack, built when missing), BENCH_POSTGRES_URL (run on
 # PostgreSQL, see Benchmarks/engine.sh), BENCH_CONNECTIONS (32), BENCH_WRITERS (8), BENCH_WRK_THREADS (1),
-# BENCH_HOSTILE_TIMEOUT (curl's limit for the 200k-record request, 120 s).
+# BENCH_HOSTILE_TIMEOUT (curl's limit for the 200k-record request, 120 s), BENCH_ROUTES (a regular expression: only
+# the GET routes whose label matches are loaded; default all).
 # Exit status: 0 when every figure was measured (FAILs included), non-zero when a request answered an error status
 # where success was expected, or a step failed.
 set -euo pipefail
@@ -36,6 +37,7 @@ fi
 work=$(mktemp -d)
 pid="" writers_pid="" db=""
 cleanup() {
+    set +e
     [ -n "$writers_pid" ] && kill "$writers_pid" 2>/dev/null && wait "$writers_pid" 2>/dev/null
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid" 2>/dev/null
@@ -62,7 +64,7 @@ echo "load generator: $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), $wrk_
 section "Data set"
 start=$(date +%s.%N)
 "$bin" migrate --database "$work/bench.sqlite" >/dev/null
-cp "$work/bench.sqlite" "$work/schema.sqlite"
+"$bin" migrate --database "$work/schema.sqlite" >/dev/null   # the floor's table definitions
 "$bin" migrate --database "$work/scratch.sqlite" >/dev/null
 note "$($python Benchmarks/rebuild-plan/generate.py "$work/bench.sqlite" "$images" 100)"
 note "$($python Benchmarks/fleet/generate.py "$work/bench.sqlite" "$work/fleet")"
@@ -109,7 +111,8 @@ note "server memory after setup: $(mb "$(mem VmRSS)") MB (at start: $(mb "$idle_
 
 # Every GET route of openapi.yaml with real parameter values; the token each needs (read, else admin).
 $python Benchmarks/harness/routes.py openapi.yaml "$work/bench.sqlite" "$url" "$read_token" >"$work/routes.tsv"
-while IFS=$'\t' read -r class label path accept; do
+while IFS='|' read -r class label path accept; do
+    [[ $label =~ ${BENCH_ROUTES:-.} ]] || continue
     code=$(curl -sS -o "$work/answer" -w '%{http_code}' -H "Authorization: Bearer $read_token" ${accept:+-H "Accept: $accept"} "$url$path")
     role=read
     if [ "$code" = 403 ]; then
@@ -117,7 +120,7 @@ while IFS=$'\t' read -r class label path accept; do
         code=$(curl -sS -o "$work/answer" -w '%{http_code}' -H "Authorization: Bearer $admin" ${accept:+-H "Accept: $accept"} "$url$path")
     fi
     case $code in 2??) ;; *) die "GET $path answered $code: $(head -c 300 "$work/answer")" ;; esac
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$class" "$label" "$path" "$accept" "$role" "$(stat -c %s "$work/answer")"
+    printf '%s|%s|%s|%s|%s|%s\n' "$class" "$label" "$path" "$accept" "$role" "$(stat -c %s "$work/answer")"
 done <"$work/routes.tsv" >"$work/routes-ready.tsv"
 
 # reads PHASE: every route under wrk, beside /healthz measured in the same phase.
@@ -127,7 +130,7 @@ reads() {
     load /healthz "$read_token"
     healthz_rps=$rps
     figure "GET /healthz ($phase)" "$rps req/s" "p50 $p50 ms, p99 $p99 ms" "reference" "-"
-    while IFS=$'\t' read -r class label path accept role size; do
+    while IFS='|' read -r class label path accept role size; do
         token=$read_token; [ "$role" = admin ] && token=$admin
         load "$path" "$token" "$accept"
         local share; share=$(calc '%.1f' "100 * $rps / $healthz_rps")
@@ -140,8 +143,9 @@ reads() {
             *) goal="none set (reported)"; verdict=INFO ;;
         esac
         [ "$bad" -eq 0 ] || { verdict=FAIL; reference="$reference, $bad socket errors/timeouts"; }
+        [ "$completed" -gt 0 ] || { verdict=FAIL; reference="none completed in ${seconds} s"; }
         figure "GET $label" "$rps req/s" "$reference" "$goal" "$verdict"
-        note "$(printf '%-48s p50 %s ms, p99 %s ms, %s, answer %s bytes' "" "$p50" "$p99" "$class" "$size")"
+        note "   p50 $p50 ms, p99 $p99 ms ($class, answer $size bytes)"
     done <"$work/routes-ready.tsv"
     load /healthz "$read_token"
     figure "GET /healthz again, end of phase ($phase)" "$rps req/s" "start of phase $healthz_rps req/s" "drift check" "-"
@@ -175,11 +179,12 @@ for run in $(seq 1 "$runs"); do
 done
 peak_kb=$(mem VmHWM)
 ingest_s=$(median "${times[@]}")
-floors=($($python Benchmarks/harness/floor.py "$work/schema.sqlite" "$work" "$work"/ingest-[0-9]*.json | cut -d' ' -f1))
+$python Benchmarks/harness/floor.py "$work/schema.sqlite" "$work" "$work"/ingest-[0-9]*.json >"$work/floor"
+floors=($(cut -d' ' -f1 "$work/floor"))
 floor_s=$(median "${floors[@]}")
 ratio=$(calc '%.2f' "$ingest_s / $floor_s")
 figure "POST /v1/scans 10k components ($(calc '%.1f' "$size / 1e6") MB)" "$(ms "$ingest_s") ms" "floor $(ms "$floor_s") ms: ${ratio}x" "<= 3x floor" "$(verdict "$ratio" 3)"
-note "posts (s): ${times[*]}; floor (s): ${floors[*]}"
+note "posts (s): ${times[*]}; floor (s): ${floors[*]} (parse, insert: $(awk '{printf "%s%.3f+%.3f", NR > 1 ? " " : "", $2, $3}' "$work/floor"))"
 grow=$(calc '%.2f' "($peak_kb - $before_kb) * 1000 / $size")
 figure "peak server memory during the ingest" "$(mb "$peak_kb") MB" "idle $(mb "$before_kb") MB, doc $(calc '%.1f' "$size / 1e6") MB" "<= idle + 4x doc" "$(verdict "$grow" 4)"
 note "peak above idle: $(mb $((peak_kb - before_kb))) MB = ${grow}x the document ($peak_note)"
@@ -192,7 +197,7 @@ for run in $(seq 1 "$runs"); do
 done
 matched_s=$(median "${times[@]}")
 floors=($($python Benchmarks/harness/floor.py "$work/schema.sqlite" "$work" "$work"/matching-[0-9]*.json | cut -d' ' -f1))
-figure "POST /v1/scans 10k components, $advisories advisories to match" "$(ms "$matched_s") ms" "floor $(ms "$(median "${floors[@]}")") ms" "<= 500 ms" "$(verdict "$matched_s" 0.5)"
+figure "POST /v1/scans 10k, $advisories advisories to match" "$(ms "$matched_s") ms" "floor $(ms "$(median "${floors[@]}")") ms" "<= 500 ms" "$(verdict "$matched_s" 0.5)"
 note "posts (s): ${times[*]} ($(stat -c %s "$work/matching-1.json") bytes, packages the advisories name)"
 
 # first_after WRITE PATH TOKEN: median of $runs first GETs after a write, each round a second apart.

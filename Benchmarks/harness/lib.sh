@@ -36,7 +36,7 @@ post_json() { call POST "$1" "$2" -H 'Content-Type: application/json' --data-bin
 put_json() { call PUT "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"; }
 
 # load PATH TOKEN [ACCEPT]: wrk at $connections connections for $seconds s; sets rps, p50, p99 (ms), bad (socket
-# errors and timeouts). Fails loudly when any answer was not 2xx/3xx.
+# errors and timeouts), completed (requests answered). Fails loudly when any answer was not 2xx/3xx.
 load() {
     local line
     line=$(BENCH_TOKEN=$2 BENCH_ACCEPT=${3:-} wrk -t"$wrk_threads" -c"$connections" -d"${seconds}s" --timeout 10s \
@@ -57,7 +57,7 @@ load() {
     rps=$(calc '%.1f' "$requests / ($duration / 1e6)")
     p50=$(calc '%.1f' "$p50us / 1000")
     p99=$(calc '%.1f' "$p99us / 1000")
-    bad=$((sockets + timeouts))
+    bad=$((sockets + timeouts)) completed=$requests
 }
 
 # mem FIELD: the server's VmRSS or VmHWM in kB.
