@@ -35,10 +35,10 @@ if ! command -v wrk >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
 work=$(mktemp -d)
-pid="" writers_pid="" db=""
+pid="" writers_pid="" watch_pid="" db=""
 cleanup() {
     set +e
-    [ -n "$writers_pid" ] && kill "$writers_pid" 2>/dev/null && wait "$writers_pid" 2>/dev/null
+    for helper in $writers_pid $watch_pid; do kill "$helper" 2>/dev/null && wait "$helper" 2>/dev/null; done
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid" 2>/dev/null
         for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -126,12 +126,15 @@ done <"$work/routes.tsv" >"$work/routes-ready.tsv"
 # reads PHASE: every route under wrk, beside /healthz measured in the same phase.
 declare -A quiet_rps
 reads() {
-    local phase=$1 healthz_rps healthz_after goal verdict reference
+    local phase=$1 baseline=$2 healthz_rps goal verdict reference
+    settle "$baseline"
     load /healthz "$read_token"
     healthz_rps=$rps
     figure "GET /healthz ($phase)" "$rps req/s" "p50 $p50 ms, p99 $p99 ms" "reference" "-"
     while IFS='|' read -r class label path accept role size; do
         token=$read_token; [ "$role" = admin ] && token=$admin
+        settle "$baseline"
+        local waited=$settled
         load "$path" "$token" "$accept"
         local share; share=$(calc '%.1f' "100 * $rps / $healthz_rps")
         reference="$share % of /healthz"
@@ -145,20 +148,23 @@ reads() {
         [ "$bad" -eq 0 ] || { verdict=FAIL; reference="$reference, $bad socket errors/timeouts"; }
         [ "$completed" -gt 0 ] || { verdict=FAIL; reference="none completed in ${seconds} s"; }
         figure "GET $label" "$rps req/s" "$reference" "$goal" "$verdict"
-        note "   p50 $p50 ms, p99 $p99 ms ($class, answer $size bytes)"
+        note "   p50 $p50 ms, p99 $p99 ms ($class, answer $size bytes; server idle again after $waited s)"
     done <"$work/routes-ready.tsv"
+    settle "$baseline"
     load /healthz "$read_token"
     figure "GET /healthz again, end of phase ($phase)" "$rps req/s" "start of phase $healthz_rps req/s" "drift check" "-"
 }
 
 section "1. Reads at $connections connections, every GET route (quiet server)"
-reads quiet
+reads quiet 0
 
 section "2. The same reads while $writers writers post (scans of 20-component SBOMs, inventories, VEX)"
 $python Benchmarks/harness/writers.py 127.0.0.1 "$port" "$work/writer-tokens" >"$work/writers.out" 2>"$work/writers.err" &
 writers_pid=$!
-sleep 2
-reads "$writers writers"
+sleep 1
+baseline=$(cpu_percent 3)
+note "server CPU with the writers alone: $baseline % of a core (the reads wait for the server to be back near it between routes)"
+reads "$writers writers" "$baseline"
 kill -TERM "$writers_pid"
 wait "$writers_pid" || { cat "$work/writers.out" "$work/writers.err"; writers_pid=""; die "a writer's request failed"; }
 writers_pid=""
@@ -170,24 +176,31 @@ for run in $(seq 1 "$runs"); do
     mv "$work/cyclonedx-10k.json" "$work/ingest-$run.json"
 done
 size=$(stat -c %s "$work/ingest-1.json")
-before_kb=$(mem VmRSS)
+settle 0
+before_kb=$(mem VmRSS) before_anon=$(mem RssAnon)
 reset_peak && peak_note="VmHWM reset before the posts" || peak_note="VmHWM since start (reset refused)"
+$python Benchmarks/harness/memwatch.py "$pid" >"$work/memwatch" &
+watch_pid=$!
+sleep 0.2
 times=()
 for run in $(seq 1 "$runs"); do
     times+=("$(post_json "/v1/scans?image=registry.example.com/bench/cyclonedx@sha256:$(printf '%064d' 0)" "$ingest" "$work/ingest-$run.json")")
     $python Benchmarks/harness/docs.py floor-check "$work/answer" 10000
 done
 peak_kb=$(mem VmHWM)
+kill -TERM "$watch_pid"; wait "$watch_pid"
+read -r peak_anon < <(sed 's/.*anon=//' "$work/memwatch")
 ingest_s=$(median "${times[@]}")
 $python Benchmarks/harness/floor.py "$work/schema.sqlite" "$work" "$work"/ingest-[0-9]*.json >"$work/floor"
 floors=($(cut -d' ' -f1 "$work/floor"))
 floor_s=$(median "${floors[@]}")
 ratio=$(calc '%.2f' "$ingest_s / $floor_s")
 figure "POST /v1/scans 10k components ($(calc '%.1f' "$size / 1e6") MB)" "$(ms "$ingest_s") ms" "floor $(ms "$floor_s") ms: ${ratio}x" "<= 3x floor" "$(verdict "$ratio" 3)"
-note "posts (s): ${times[*]}; floor (s): ${floors[*]} (parse, insert: $(awk '{printf "%s%.3f+%.3f", NR > 1 ? " " : "", $2, $3}' "$work/floor"))"
-grow=$(calc '%.2f' "($peak_kb - $before_kb) * 1000 / $size")
-figure "peak server memory during the ingest" "$(mb "$peak_kb") MB" "idle $(mb "$before_kb") MB, doc $(calc '%.1f' "$size / 1e6") MB" "<= idle + 4x doc" "$(verdict "$grow" 4)"
-note "peak above idle: $(mb $((peak_kb - before_kb))) MB = ${grow}x the document ($peak_note)"
+note "posts (s): ${times[*]}; floor (s): ${floors[*]} (parse, insert: $(awk '{printf "%s%.3f+%.3f", (NR > 1 ? " " : ""), $2, $3}' "$work/floor"))"
+grow=$(calc '%.2f' "($peak_anon - $before_anon) * 1000 / $size")
+figure "peak heap (RssAnon) during the ingest" "$(mb "$peak_anon") MB" "idle $(mb "$before_anon") MB, doc $(calc '%.1f' "$size / 1e6") MB" "<= idle + 4x doc" "$(verdict "$grow" 4)"
+note "heap peak above idle: $(mb $((peak_anon - before_anon))) MB = ${grow}x the document (RssAnon sampled every 2 ms)"
+note "resident (VmRSS, with the database's memory-mapped pages): $(mb "$before_kb") MB before, peak $(mb "$peak_kb") MB = $(calc '%.2f' "($peak_kb - $before_kb) * 1000 / $size")x the document above ($peak_note)"
 
 times=()
 for run in $(seq 1 "$runs"); do
@@ -257,7 +270,8 @@ else
     bytes=$(( $(stat -c %s "$work/bench.sqlite") + $(stat -c %s "$work/bench.sqlite-wal" 2>/dev/null || echo 0) ))
 fi
 figure "database size ($engine)" "$(calc '%.1f' "$bytes / 1e6") MB" "$images images, $advisories advisories" "sizing table" "INFO"
-figure "server memory now / peak since start" "$(mb "$(mem VmRSS)") MB" "peak $(mb "$(mem VmHWM)") MB, start $(mb "$idle_kb") MB" "sizing table" "INFO"
+figure "server memory (VmRSS) now" "$(mb "$(mem VmRSS)") MB" "peak $(mb "$(mem VmHWM)") MB, start $(mb "$idle_kb") MB" "sizing table" "INFO"
+figure "server heap (RssAnon) now" "$(mb "$(mem RssAnon)") MB" "mapped files $(mb "$(mem RssFile)") MB" "sizing table" "INFO"
 
 section "7. POST /v1/advisories with 200,000 rejected records"
 $python Benchmarks/harness/docs.py rejected "$work/rejected.json" 200000
@@ -266,7 +280,7 @@ hostile_timeout=${BENCH_HOSTILE_TIMEOUT:-120}
     -H "Authorization: Bearer $ingest" -H 'Content-Type: application/json' --data-binary @"$work/rejected.json" \
     "$url/v1/advisories" >"$work/rejected-result" 2>"$work/rejected-err" || true) &
 hostile=$!
-sleep 0.5
+sleep 2
 healthz_during=$(curl -sS -o /dev/null -w '%{time_total}' --max-time "$hostile_timeout" "$url/healthz" || echo timeout)
 wait "$hostile"
 read -r code seconds_taken answer_bytes <"$work/rejected-result" || true

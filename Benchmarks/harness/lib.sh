@@ -60,6 +60,22 @@ load() {
     bad=$((sockets + timeouts)) completed=$requests
 }
 
+# The server's CPU time in clock ticks; settle BASELINE waits (up to 60 s) until the server uses at most BASELINE + 20
+# percent of a core over half a second (the work wrk left in flight when it stopped), and sets settled (seconds).
+ticks_per_second=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+cpu_percent() {   # the server's CPU use over $1 seconds, in percent of one core
+    local a b; a=$(cpu_ticks); sleep "$1"; b=$(cpu_ticks)
+    calc '%.0f' "100 * ($b - $a) / $ticks_per_second / $1"
+}
+settle() {
+    local start; start=$(date +%s.%N)
+    for _ in $(seq 1 120); do
+        [ "$(cpu_percent 0.5)" -le $(( ${1:-0} + 20 )) ] && break
+    done
+    settled=$(calc '%.1f' "$(date +%s.%N) - $start")
+}
+
 # mem FIELD: the server's VmRSS or VmHWM in kB.
 mem() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$pid/status"; }
 # Resets the server's peak resident size (VmHWM) to its current size; false where the kernel refuses.
