@@ -126,14 +126,14 @@ done <"$work/routes.tsv" >"$work/routes-ready.tsv"
 # reads PHASE: every route under wrk, beside /healthz measured in the same phase.
 declare -A quiet_rps
 reads() {
-    local phase=$1 baseline=$2 healthz_rps goal verdict reference
-    settle "$baseline"
+    local phase=$1 baseline=$2 active=$3 healthz_rps goal verdict reference
+    settle "$baseline" "$active"
     load /healthz "$read_token"
     healthz_rps=$rps
     figure "GET /healthz ($phase)" "$rps req/s" "p50 $p50 ms, p99 $p99 ms" "reference" "-"
     while IFS='|' read -r class label path accept role size; do
         token=$read_token; [ "$role" = admin ] && token=$admin
-        settle "$baseline"
+        settle "$baseline" "$active"
         local waited=$settled
         load "$path" "$token" "$accept"
         local share; share=$(calc '%.1f' "100 * $rps / $healthz_rps")
@@ -150,13 +150,13 @@ reads() {
         figure "GET $label" "$rps req/s" "$reference" "$goal" "$verdict"
         note "   p50 $p50 ms, p99 $p99 ms ($class, answer $size bytes; server idle again after $waited s)"
     done <"$work/routes-ready.tsv"
-    settle "$baseline"
+    settle "$baseline" "$active"
     load /healthz "$read_token"
     figure "GET /healthz again, end of phase ($phase)" "$rps req/s" "start of phase $healthz_rps req/s" "drift check" "-"
 }
 
 section "1. Reads at $connections connections, every GET route (quiet server)"
-reads quiet 0
+reads quiet 0 0
 
 section "2. The same reads while $writers writers post (scans of 20-component SBOMs, inventories, VEX)"
 $python Benchmarks/harness/writers.py 127.0.0.1 "$port" "$work/writer-tokens" >"$work/writers.out" 2>"$work/writers.err" &
@@ -164,7 +164,7 @@ writers_pid=$!
 sleep 1
 baseline=$(cpu_percent 3)
 note "server CPU with the writers alone: $baseline % of a core (the reads wait for the server to be back near it between routes)"
-reads "$writers writers" "$baseline"
+reads "$writers writers" "$baseline" "$writers"
 kill -TERM "$writers_pid"
 wait "$writers_pid" || { cat "$work/writers.out" "$work/writers.err"; writers_pid=""; die "a writer's request failed"; }
 writers_pid=""

@@ -61,7 +61,8 @@ load() {
 }
 
 # The server's CPU time in clock ticks; settle BASELINE waits (up to 60 s) until the server uses at most BASELINE + 20
-# percent of a core over half a second (the work wrk left in flight when it stopped), and sets settled (seconds).
+# percent of a core over half a second (the work wrk left in flight when it stopped), and sets settled (seconds);
+# settle BASELINE ACTIVE also waits for at most ACTIVE running statements on PostgreSQL.
 ticks_per_second=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 cpu_percent() {   # the server's CPU use over $1 seconds, in percent of one core
@@ -71,7 +72,14 @@ cpu_percent() {   # the server's CPU use over $1 seconds, in percent of one core
 settle() {
     local start; start=$(date +%s.%N)
     for _ in $(seq 1 120); do
-        [ "$(cpu_percent 0.5)" -le $(( ${1:-0} + 20 )) ] && break
+        [ "$(cpu_percent 0.5)" -le $(( ${1:-0} + 20 )) ] || continue
+        # On PostgreSQL the work is in its backends: also wait until no more statements of the database run than
+        # the writers' (a second argument), none in the quiet phase.
+        case "$db" in postgres://*)
+            [ "$(psql -X -qAt "${db%%\?*}" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+                AND state = 'active' AND pid <> pg_backend_pid()")" -le "${2:-0}" ] || continue ;;
+        esac
+        break
     done
     settled=$(calc '%.1f' "$(date +%s.%N) - $start")
 }
