@@ -15,6 +15,7 @@
 # Exit status: 0 when every figure was measured (FAILs included), non-zero when a request answered an error status
 # where success was expected, or a step failed.
 set -euo pipefail
+{ # the whole script is read before it runs, so editing the file during a run does not change that run
 cd "$(dirname "$0")/.."
 images=10000 advisories="" seconds=${BENCH_SECONDS:-5} runs=${BENCH_RUNS:-5}
 while [ $# -gt 0 ]; do
@@ -297,3 +298,5 @@ figure "GET /healthz while that request runs" "$([ "$healthz_during" = timeout ]
 section "Summary"
 echo "$(grep -c '^PASS$' "$work/verdicts" || true) PASS, $(grep -c '^FAIL$' "$work/verdicts" || true) FAIL, $(grep -c '^INFO$' "$work/verdicts" || true) reported without a goal ($engine, $images images, $advisories advisories)"
 echo "load at end: $(uptime | sed 's/.*load average: //')"
+exit 0
+}
