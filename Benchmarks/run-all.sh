@@ -124,6 +124,8 @@ while IFS='|' read -r class label path accept; do
     printf '%s|%s|%s|%s|%s|%s\n' "$class" "$label" "$path" "$accept" "$role" "$(stat -c %s "$work/answer")"
 done <"$work/routes.tsv" >"$work/routes-ready.tsv"
 
+probe_path="/v1/repositories/$repo"   # the point read settle waits for (harness/lib.sh)
+
 # reads PHASE: every route under wrk, beside /healthz measured in the same phase.
 declare -A quiet_rps
 reads() {
@@ -149,7 +151,7 @@ reads() {
         [ "$bad" -eq 0 ] || { verdict=FAIL; reference="$reference, $bad socket errors/timeouts"; }
         [ "$completed" -gt 0 ] || { verdict=FAIL; reference="none completed in ${seconds} s"; }
         figure "GET $label" "$rps req/s" "$reference" "$goal" "$verdict"
-        note "   p50 $p50 ms, p99 $p99 ms ($class, answer $size bytes; server idle again after $waited s)"
+        note "   p50 $p50 ms, p99 $p99 ms ($class, answer $size bytes; after waiting $waited s for the previous load to drain)"
     done <"$work/routes-ready.tsv"
     settle "$baseline" "$active"
     load /healthz "$read_token"

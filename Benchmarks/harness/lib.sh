@@ -62,7 +62,8 @@ load() {
 
 # The server's CPU time in clock ticks; settle BASELINE waits (up to 60 s) until the server uses at most BASELINE + 20
 # percent of a core over half a second (the work wrk left in flight when it stopped), and sets settled (seconds);
-# settle BASELINE ACTIVE also waits for at most ACTIVE running statements on PostgreSQL.
+# settle BASELINE ACTIVE also waits for at most ACTIVE running statements on PostgreSQL, and for $probe_path (a
+# point read) to answer within 250 ms.
 ticks_per_second=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 cpu_percent() {   # the server's CPU use over $1 seconds, in percent of one core
@@ -70,7 +71,7 @@ cpu_percent() {   # the server's CPU use over $1 seconds, in percent of one core
     calc '%.0f' "100 * ($b - $a) / $ticks_per_second / $1"
 }
 settle() {
-    local start; start=$(date +%s.%N)
+    local start; start=$(date +%s.%N) drained=""
     for _ in $(seq 1 120); do
         [ "$(cpu_percent 0.5)" -le $(( ${1:-0} + 20 )) ] || continue
         # On PostgreSQL the work is in its backends: also wait until no more statements of the database run than
@@ -79,9 +80,17 @@ settle() {
             [ "$(psql -X -qAt "${db%%\?*}" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
                 AND state = 'active' AND pid <> pg_backend_pid()")" -le "${2:-0}" ] || continue ;;
         esac
+        # A server can be idle and still stuck (requests queued behind others that wait): a point read
+        # ($probe_path) must answer within 250 ms.
+        if [ -n "${probe_path:-}" ]; then
+            [ "$(verdict "$(curl -sS -o /dev/null -w '%{time_total}' --max-time 2 -H "Authorization: Bearer $read_token" \
+                "$url$probe_path" 2>/dev/null || echo 9)" 0.25)" = PASS ] || continue
+        fi
+        drained=yes
         break
     done
     settled=$(calc '%.1f' "$(date +%s.%N) - $start")
+    [ -n "$drained" ] || settled="$settled (not drained)"
 }
 
 # mem FIELD: the server's VmRSS or VmHWM in kB.
