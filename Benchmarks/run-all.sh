@@ -216,6 +216,15 @@ floors=($($python Benchmarks/harness/floor.py "$work/schema.sqlite" "$work" "$wo
 figure "POST /v1/scans 10k, $advisories advisories to match" "$(ms "$matched_s") ms" "floor $(ms "$(median "${floors[@]}")") ms" "<= 500 ms" "$(verdict "$matched_s" 0.5)"
 note "posts (s): ${times[*]} ($(stat -c %s "$work/matching-1.json") bytes, packages the advisories name)"
 
+times=()
+for run in $(seq 1 "$runs"); do
+    sed "s/TEST-NEW-000001/TEST-NEW-00000$run/" "$work/new-advisory.json" >"$work/advisory-$run.json"
+    times+=("$(post_json /v1/advisories "$ingest" "$work/advisory-$run.json")")
+    grep -q '"created":1' "$work/answer" || die "POST /v1/advisories: unexpected answer $(head -c 300 "$work/answer")"
+done
+figure "POST /v1/advisories, one new record matched" "$(ms "$(median "${times[@]}")") ms" "$advisories advisories stored" "sizing table" "INFO"
+note "posts (s): ${times[*]}; the record is advisory-matching/generate.py's new one; last answer: $(head -c 160 "$work/answer")"
+
 # first_after WRITE PATH TOKEN: median of $runs first GETs after a write, each round a second apart.
 first_after() {
     local write=$1 path=$2 token=$3 round cold=()
