@@ -1,7 +1,11 @@
 # Helpers sourced by Benchmarks/run-all.sh. Expect: $url (the server), $work (a temporary directory), $pid (the
 # server's process id), $seconds (wrk's duration per route), $connections, $wrk_threads.
 
-die() { echo "run-all.sh: $*" >&2; exit 1; }
+die() {
+    echo "run-all.sh: $*" >&2
+    [ -s "${work:-/nonexistent}/err" ] && { echo "server log (last lines):" >&2; tail -n 5 "$work/err" >&2; }
+    exit 1
+}
 section() { printf '\n== %s\n' "$*"; }
 note() { printf '   %s\n' "$*"; }
 
