@@ -41,6 +41,38 @@ struct GenerationAndLeaseTests {
         }
     }
 
+    @Test("concurrent writers of both kinds on several processes: every bump counted, no deadlock", arguments: TestEngine.available)
+    func concurrentBumps(engine: TestEngine) async throws {
+        try await engine.withDatabase(executors: 4) { executors in
+            let start = try await GenerationStore(executor: executors[0]).current()
+            let writers = 8
+            let writesEach = 25
+            // Each writer alternates writes that can change findings (both counters) with writes that cannot (one):
+            // before the counters were bumped one row at a time in a fixed order, PostgreSQL could lock the two rows
+            // in opposite orders for two writers and abort one of them as a deadlock.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<writers {
+                    let store = GenerationStore(executor: executors[writer % executors.count])
+                    group.addTask {
+                        for write in 0..<writesEach {
+                            try await store.write(affectsFindings: write % 2 == 0) { session in
+                                try session.execute(
+                                    """
+                                    INSERT INTO repository (name, createdAt)
+                                    VALUES (\("docker.io/race/w\(writer)-\(write)"), '2026-01-01T00:00:00.000Z')
+                                    """)
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let end = try await GenerationStore(executor: executors[1]).current()
+            #expect(end.writes == start.writes + writers * writesEach)
+            #expect(end.findingWrites == start.findingWrites + writers * ((writesEach + 1) / 2))
+        }
+    }
+
     @Test("a lease has one holder until it expires, then another takes it over", arguments: TestEngine.available)
     func leaseTakeover(engine: TestEngine) async throws {
         try await engine.withDatabase(executors: 2) { executors in

@@ -42,14 +42,27 @@ public final class PostgresExecutor: SQLExecutor {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
-        do {
-            let result = try await transaction("BEGIN", body)
-            health.recordSuccess()
-            return result
-        } catch let error as PSQLError {
-            throw health.record(Self.storageError(error) ?? error)
+        var attempt = 1
+        while true {
+            do {
+                let result = try await transaction("BEGIN", body)
+                health.recordSuccess()
+                return result
+            } catch let error as PSQLError {
+                // A deadlock or serialization failure rolled the whole transaction back: run it again (its body only
+                // touches the database), a few times, before reporting it.
+                if attempt < Self.attemptsOnConflict, let state = error.serverInfo?[.sqlState], ["40P01", "40001"].contains(state) {
+                    attempt += 1
+                    logger.notice("write transaction retried", metadata: ["sqlstate": .string(state), "attempt": .stringConvertible(attempt)])
+                    continue
+                }
+                throw health.record(Self.storageError(error) ?? error)
+            }
         }
     }
+
+    /// How many times a write transaction runs when PostgreSQL aborts it for a deadlock or a serialization failure.
+    static let attemptsOnConflict = 3
 
     /// ``SQLError/storageFull(_:)`` for the SQLSTATEs that mean the server cannot keep a write: class 53
     /// (insufficient resources: 53100 disk_full, 53200 out_of_memory, 53400 configuration_limit_exceeded such as

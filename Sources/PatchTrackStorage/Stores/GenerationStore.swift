@@ -43,12 +43,15 @@ public struct GenerationStore: Sendable {
 
     static let select: SQLStatement = "SELECT name, value FROM generation"
 
-    /// The statement a write transaction runs last: bumping last keeps PostgreSQL's row lock on the counters (which
-    /// orders concurrent writers' commits) as short as possible.
-    static func bump(affectsFindings: Bool) -> SQLStatement {
+    /// The statements a write transaction runs last: bumping last keeps PostgreSQL's row locks on the counters (which
+    /// order concurrent writers' commits) as short as possible. One row per statement, always `findingWrites` before
+    /// `writes`: a single `UPDATE generation` would lock the two rows in heap order, which moves with every update, so
+    /// two writers could each hold the row the other waits for (a deadlock, seen under eight concurrent writers).
+    static func bump(affectsFindings: Bool) -> [SQLStatement] {
         affectsFindings
-            ? "UPDATE generation SET value = value + 1"
-            : "UPDATE generation SET value = value + 1 WHERE name = 'writes'"
+            ? ["UPDATE generation SET value = value + 1 WHERE name = 'findingWrites'",
+               "UPDATE generation SET value = value + 1 WHERE name = 'writes'"]
+            : ["UPDATE generation SET value = value + 1 WHERE name = 'writes'"]
     }
 
     /// Runs `body` as one write transaction and, when it changed a row, bumps the generations in it (a request
@@ -60,7 +63,7 @@ public struct GenerationStore: Sendable {
             let counting = CountingSession(base: session)
             let result = try body(counting)
             if counting.changes > 0 {
-                try session.execute(Self.bump(affectsFindings: affectsFindings))
+                for statement in Self.bump(affectsFindings: affectsFindings) { try session.execute(statement) }
             }
             return result
         }
