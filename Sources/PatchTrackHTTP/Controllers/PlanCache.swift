@@ -20,6 +20,10 @@ final class PlanCache: Sendable {
 
     private let entry = Mutex<Entry?>(nil)
     private let refreshing = Mutex(false)
+    /// The plan being computed now and the generation it is for: requests that miss the cache at the same
+    /// generation wait for it instead of each computing the same plan (32 clients arriving after a write would
+    /// otherwise run 32 plans on 2 cores).
+    private let inFlight = Mutex<(generation: Int, task: Task<(RebuildPlan, Date), any Error>)?>(nil)
 
     /// The plan computed at `generation`, if it is younger than `maximumAge` seconds.
     func plan(generation: Int, maximumAge: TimeInterval) -> (RebuildPlan, Date)? {
@@ -64,6 +68,25 @@ final class PlanCache: Sendable {
         refreshing.withLock { $0 = false }
     }
 
+    /// The computation of the plan at `generation`: the one running, or `compute` started now.
+    func computation(
+        generation: Int, _ compute: @escaping @Sendable () async throws -> (RebuildPlan, Date)
+    ) -> Task<(RebuildPlan, Date), any Error> {
+        inFlight.withLock { running in
+            if let running, running.generation == generation { return running.task }
+            let task = Task { try await compute() }
+            running = (generation, task)
+            return task
+        }
+    }
+
+    /// Forgets the computation at `generation` once it ended (a later miss starts a new one).
+    func computationEnded(generation: Int) {
+        inFlight.withLock { running in
+            if running?.generation == generation { running = nil }
+        }
+    }
+
     /// Keeps `plan`.
     func store(_ plan: RebuildPlan, generatedAt: Date, generation: Int) {
         entry.withLock { $0 = Entry(plan: plan, generatedAt: generatedAt, generation: generation) }
@@ -79,10 +102,14 @@ struct PlanSource: Sendable {
     func current(generation: Int? = nil) async throws -> (RebuildPlan, Date) {
         let generation = if let generation { generation } else { try await database.writeGeneration() }
         if let cached = cache.plan(generation: generation, maximumAge: 60) { return cached }
-        let input = try await database.rebuilds.rebuildPlanInput()
-        let plan = try Self.plan(input)
-        cache.store(plan, generatedAt: input.now, generation: generation)
-        return (plan, input.now)
+        let computation = cache.computation(generation: generation) { [database, cache] in
+            defer { cache.computationEnded(generation: generation) }
+            let input = try await database.rebuilds.rebuildPlanInput()
+            let plan = try Self.plan(input)
+            cache.store(plan, generatedAt: input.now, generation: generation)
+            return (plan, input.now)
+        }
+        return try await computation.value
     }
 
     /// The current plan when it is cached; otherwise the last one computed, while a fresh plan is computed in the
