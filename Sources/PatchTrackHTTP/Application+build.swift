@@ -34,6 +34,7 @@ public func buildRouter(
     let limits = BodyLimits(maxBytes: configuration.maxBodySize, maxDepth: configuration.maxJSONDepth)
     let authenticator = Authenticator(database: database)
     let heavyWrites = HeavyWriteLimiter(limit: configuration.heavyWritesPerToken)
+    let heavyReads = ReadBulkhead(limit: configuration.heavyReads)
     // One registry per application: no process-wide metrics bootstrap (tests build many applications per process).
     let metrics = AppMetrics()
     let plans = PlanSource(database: database, cache: PlanCache())
@@ -86,6 +87,9 @@ public func buildRouter(
             }
             if endpoint.isHeavyWrite, let token = context.token {
                 return try await heavyWrites.withSlot(for: token.id) { try await endpoint.handler(request, context) }
+            }
+            if endpoint.isHeavyRead {
+                return try await heavyReads.run { try await endpoint.handler(request, context) }
             }
             return try await endpoint.handler(request, context)
         }

@@ -42,6 +42,11 @@ struct Serve: AsyncParsableCommand {
         help: "Scan, advisory, VEX and inventory posts each token may run at once; more are answered 429 (env PATCHTRACK_HEAVY_WRITES_PER_TOKEN; default 2).")
     var heavyWritesPerToken: Int?
 
+    @Option(
+        name: .customLong("heavy-reads"),
+        help: "Fleet-wide reads (findings, components, SLA, progress, timelines, status, plan, inventories) run at once; more wait their turn (env PATCHTRACK_HEAVY_READS; default 2).")
+    var heavyReads: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
 
@@ -73,12 +78,16 @@ struct Serve: AsyncParsableCommand {
         guard (1...1000).contains(heavyWrites) else {
             throw ValidationError("the heavy writes per token must be 1 to 1000")
         }
+        let heavyReads = heavyReads ?? Environment.value("PATCHTRACK_HEAVY_READS").flatMap(Int.init) ?? 2
+        guard (1...1000).contains(heavyReads) else {
+            throw ValidationError("the heavy reads must be 1 to 1000")
+        }
         let location = try database.location()
         let configuration = ServerConfiguration(
             host: host ?? Environment.value("PATCHTRACK_HOST") ?? "127.0.0.1", port: port,
             databasePath: location.description, maxBodySize: maxBody, logLevel: level,
             inventoryRetentionDays: retention == 0 ? nil : retention, readTimeout: .seconds(readTimeout),
-            heavyWritesPerToken: heavyWrites)
+            heavyWritesPerToken: heavyWrites, heavyReads: heavyReads)
         var storageLogger = Logger(label: "patchtrack.storage")
         storageLogger.logLevel = .error  // PostgresNIO's pool logs each failed connection attempt at info
         let appDatabase = try await AppDatabase.open(location, logger: storageLogger)

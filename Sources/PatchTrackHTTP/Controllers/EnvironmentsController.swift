@@ -17,7 +17,7 @@ struct EnvironmentsController {
             Endpoint(.get, "/v1/environments/{name}", role: .read, handler: show),
             Endpoint(.put, "/v1/environments/{name}", role: .admin, handler: put),
             Endpoint(.post, "/v1/environments/{name}/inventory", role: .ingest, heavyWrite: true, handler: postInventory),
-            Endpoint(.get, "/v1/environments/{name}/inventory", role: .read, handler: inventory),
+            Endpoint(.get, "/v1/environments/{name}/inventory", role: .read, heavyRead: true, handler: inventory),
             Endpoint(.get, "/v1/environments/{name}/snapshots", role: .read, handler: snapshots),
         ]
     }

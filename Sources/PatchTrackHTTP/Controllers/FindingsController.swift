@@ -10,7 +10,7 @@ struct FindingsController {
         [
             Endpoint(.get, "/v1/images/{digest}/findings", role: .read, handler: imageFindings),
             Endpoint(.get, "/v1/images/{digest}/disagreements", role: .read, handler: disagreements),
-            Endpoint(.get, "/v1/findings", role: .read, handler: fleetFindings),
+            Endpoint(.get, "/v1/findings", role: .read, heavyRead: true, handler: fleetFindings),
         ]
     }
 

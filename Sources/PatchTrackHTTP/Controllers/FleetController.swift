@@ -12,11 +12,11 @@ struct FleetController {
 
     var endpoints: [Endpoint] {
         [
-            Endpoint(.get, "/v1/status", role: .read, handler: status),
-            Endpoint(.get, "/v1/advisories/{id}/progress", role: .read, handler: progress),
+            Endpoint(.get, "/v1/status", role: .read, heavyRead: true, handler: status),
+            Endpoint(.get, "/v1/advisories/{id}/progress", role: .read, heavyRead: true, handler: progress),
             Endpoint(.get, "/v1/advisories/{id}/exposure", role: .read, handler: exposure),
-            Endpoint(.get, "/v1/findings/{id}/timeline", role: .read, handler: timeline),
-            Endpoint(.get, "/v1/sla/breaches", role: .read, handler: breaches),
+            Endpoint(.get, "/v1/findings/{id}/timeline", role: .read, heavyRead: true, handler: timeline),
+            Endpoint(.get, "/v1/sla/breaches", role: .read, heavyRead: true, handler: breaches),
         ]
     }
 

@@ -13,7 +13,7 @@ struct RebuildsController {
 
     var endpoints: [Endpoint] {
         [
-            Endpoint(.get, "/v1/rebuilds/plan", role: .read, handler: plan),
+            Endpoint(.get, "/v1/rebuilds/plan", role: .read, heavyRead: true, handler: plan),
             Endpoint(.post, "/v1/rebuilds/requests", role: .ingest, handler: request),
             Endpoint(.get, "/v1/images/{digest}/rebuild", role: .read, handler: explain),
             Endpoint(.put, "/v1/images/{digest}/base", role: .ingest, handler: setBase),

@@ -14,7 +14,7 @@ struct ScansController {
             Endpoint(.post, "/v1/scans", role: .ingest, heavyWrite: true, handler: ingest),
             Endpoint(.get, "/v1/images/{digest}/scans", role: .read, handler: scans),
             Endpoint(.get, "/v1/images/{digest}/components", role: .read, handler: imageComponents),
-            Endpoint(.get, "/v1/components", role: .read, handler: componentsByPURL),
+            Endpoint(.get, "/v1/components", role: .read, heavyRead: true, handler: componentsByPURL),
         ]
     }
 

@@ -2,23 +2,27 @@ import Hummingbird
 import PatchTrackCore
 
 /// One route: method, path template (Hummingbird syntax: `{name}` for a segment, `**` for the rest), the role a
-/// token needs (nil: open), whether it is a heavy write (bounded per token by ``HeavyWriteLimiter``), and the handler.
+/// token needs (nil: open), whether it is a heavy write (bounded per token by ``HeavyWriteLimiter``) or a heavy read (bounded by
+/// ``ReadBulkhead``), and the handler.
 struct Endpoint: Sendable {
     let method: HTTPRequest.Method
     let path: String
     let role: Role?
     /// A write that parses a document and matches it (scans, advisories, VEX, inventory).
     let isHeavyWrite: Bool
+    /// A read computed over the whole fleet, run through the ``ReadBulkhead``.
+    let isHeavyRead: Bool
     let handler: @Sendable (Request, AppRequestContext) async throws -> Response
 
     init(
-        _ method: HTTPRequest.Method, _ path: String, role: Role?, heavyWrite: Bool = false,
+        _ method: HTTPRequest.Method, _ path: String, role: Role?, heavyWrite: Bool = false, heavyRead: Bool = false,
         handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
     ) {
         self.method = method
         self.path = path
         self.role = role
         self.isHeavyWrite = heavyWrite
+        self.isHeavyRead = heavyRead
         self.handler = handler
     }
 }
