@@ -121,6 +121,7 @@ extension SQLiteSession {
         var result = SQLBatchInsert.Result()
         guard batch.count > 0 else { return result }
         let statement = try db.cachedStatement(sql: batch.statement(0..<1).sql(.sqlite))
+        defer { count(statement) }
         let returns = batch.returns
         let columns = SQLRow.Columns(statement.columnNames)
         // `RETURNING id` of a plain insert (no ON CONFLICT: every row is inserted) is the rowid SQLite just assigned:
@@ -131,7 +132,6 @@ extension SQLiteSession {
             // own storage (SQLite copies them).
             let handle = statement.sqliteStatement
             defer {
-                count(statement)
                 sqlite3_reset(handle)
                 sqlite3_clear_bindings(handle)
             }
@@ -177,7 +177,8 @@ extension SQLiteSession {
     /// SQLite's "copy the bytes now" destructor.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    /// Binds `value` at `position`, refusing a text with a NUL character (``SQLValue/checkStorable()``).
+    /// Binds `value` at `position`, refusing a text with a NUL character (``SQLValue/checkStorable()``, as every
+    /// bound argument is).
     private static func bind(_ value: SQLValue, to handle: SQLiteStatement, at position: CInt) throws {
         let code: CInt
         switch value {
@@ -185,10 +186,10 @@ extension SQLiteSession {
         case .integer(let integer): code = sqlite3_bind_int64(handle, position, integer)
         case .real(let real): code = sqlite3_bind_double(handle, position, real)
         case .text(var text):
+            try value.checkStorable()
             text.makeContiguousUTF8()
-            code = try text.utf8.withContiguousStorageIfAvailable { bytes -> CInt in
+            code = text.utf8.withContiguousStorageIfAvailable { bytes -> CInt in
                 let base = bytes.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(bitPattern: 1)!
-                if !bytes.isEmpty, memchr(base, 0, bytes.count) != nil { throw SQLError.nulCharacter }
                 return sqlite3_bind_text(handle, position, base.assumingMemoryBound(to: CChar.self), CInt(bytes.count), transient)
             }!
         case .blob(let bytes):
