@@ -104,7 +104,11 @@ struct Serve: AsyncParsableCommand {
         // On SIGTERM or SIGINT the server stops accepting and lets in-flight requests finish; after the shutdown
         // timeout the group is cancelled, which closes the connections still open (a stalled upload, a slow
         // client), so the process ends within a bounded time.
-        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
+        let jobs = BackgroundJobs(
+            database: appDatabase, inventoryRetentionDays: configuration.inventoryRetentionDays,
+            logger: Logger(label: "patchtrack.jobs"))
+        app.logger.info("background jobs run under leases", metadata: ["holder": "\(jobs.runner.holder)"])
+        var group = ServiceGroupConfiguration(services: [app, jobs], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
         group.maximumGracefulShutdownDuration = .seconds(shutdownTimeout)
         do {
             try await ServiceGroup(configuration: group).run()

@@ -144,19 +144,33 @@ public struct InventoryStore: Sendable {
                 """)
             try session.execute("UPDATE environment SET currentSnapshotId = \(snapshotId) WHERE id = \(environmentId)")
             let rollouts = try RolloutStore.observeRollouts(session, environmentId: environmentId, now: now)
-            var pruned = 0
-            if let cutoff {
-                pruned = try session.execute(
-                    """
-                    DELETE FROM inventorySnapshot
-                    WHERE environmentId = \(environmentId) AND takenAt < \(cutoff) AND id <> \(snapshotId)
-                    """)
-            }
+            let pruned = try cutoff.map { try Self.prune(session, before: $0, "environmentId = \(environmentId)") } ?? 0
             return InventoryOutcome(
                 snapshotId: snapshotId, environment: name, format: document.format.rawValue, takenAt: now,
                 workloads: document.workloads.count, replicas: replicas, containers: containers, digests: imageIds.count,
                 newImages: newImages, stoppedImages: stopped, prunedSnapshots: pruned, rollouts: rollouts, skipped: document.skipped)
         }
+    }
+
+    /// Removes, in every environment, the snapshots taken more than `retentionDays` ago, except each environment's
+    /// newest: the retention of environments that stopped posting (a post prunes its own environment). Answers how
+    /// many went.
+    public func prune(retentionDays: Int) async throws -> Int {
+        let cutoff = Timestamp.format(context.now().addingTimeInterval(-Double(retentionDays) * 86_400))
+        return try await context.generations.write(affectsFindings: false) { session in
+            try Self.prune(session, before: cutoff, "TRUE")
+        }
+    }
+
+    /// Deletes the snapshots matching `condition` taken before `cutoff`, never an environment's current one
+    /// (workloads and containers go with them; running intervals and rollouts stay).
+    private static func prune(_ session: any SQLSession, before cutoff: String, _ condition: SQLStatement) throws -> Int {
+        try session.execute(
+            """
+            DELETE FROM inventorySnapshot
+            WHERE \(condition) AND takenAt < \(cutoff)
+              AND id NOT IN (SELECT currentSnapshotId FROM environment WHERE currentSnapshotId IS NOT NULL)
+            """)
     }
 
     /// The newest inventory of environment `name`, workload by workload; nil when the environment does not exist.
