@@ -134,6 +134,16 @@ def comparable(status):
     return status
 
 
+def lease_holder(job):
+    """The live holder of a background job's lease, read from the database (None when nobody holds it)."""
+    out = subprocess.run(
+        ["psql", "-X", "-At", database, "-c",
+         f"SELECT holder FROM lease WHERE name = '{job}' AND expiresAt > to_char(now() AT TIME ZONE 'UTC', "
+         "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    return out or None
+
+
 def now_text():
     now = time.time()
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
@@ -233,6 +243,29 @@ try:
     for kind, key in acknowledged:
         path = f"/v1/images/{key}" if kind == "image" else f"/v1/advisories/{key}"
         check(call(b, "GET", path, read)[0] == 200, f"{kind} {key} lost")
+
+    # The background job's lease: one live holder among the replicas; SIGKILL it and the other takes the job over
+    # once the lease expires (45 s after its last renewal).
+    # A replica killed above may still hold it until its lease expires.
+    waited = time.time()
+    while True:
+        holder = lease_holder("inventory-retention")
+        owner = next((r for r in (a, b) if holder and holder.split(":")[-2] == str(r.process.pid)), None)
+        if owner or time.time() - waited > 90:
+            break
+        time.sleep(1)
+    check(owner is not None, f"the retention lease is held by {holder!r}, not by a live replica")
+    other = b if owner is a else a
+    owner.kill()
+    killed = time.time()
+    while time.time() - killed < 90:
+        holder = lease_holder("inventory-retention")
+        if holder and holder.split(":")[-2] == str(other.process.pid):
+            break
+        time.sleep(1)
+    check(holder and holder.split(":")[-2] == str(other.process.pid), f"the lease stayed with the killed replica: {holder!r}")
+    print(f"background job lease: held by replica {owner.name}, taken over by {other.name} "
+          f"{time.time() - killed:.0f} s after SIGKILL")
     print(f"OK: {checks} checks passed")
 finally:
     a.stop()
