@@ -44,7 +44,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         name: .customLong("heavy-reads"),
-        help: "Fleet-wide reads (findings, components, SLA, progress, timelines, status, plan, inventories) run at once; more wait their turn (env PATCHTRACK_HEAVY_READS; default 2).")
+        help: "Fleet-wide reads (findings, components, SLA, progress, status, plan, inventories) run at once; more wait their turn (env PATCHTRACK_HEAVY_READS; default 2).")
     var heavyReads: Int?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")

@@ -96,6 +96,36 @@ struct FleetAndProgressStoreTests {
         }
     }
 
+    @Test("timelines read along their own rebuild chain equal the fleet-wide computation's", arguments: TestEngine.available)
+    func scopedTimelines(engine: TestEngine) async throws {
+        try await engine.withDatabase { executors in
+            // given: the fixture's fleet, and every open finding's progress computed from the whole database's facts
+            let clock = FixtureClock(FleetFixture.now)
+            let findings = try await FleetFixture.write(executors[0], clock: clock)
+            let store = ProgressStore(executor: executors[0], now: clock.now)
+            let now = clock.now()
+            let everything = try await executors[0].read { session in
+                let facts = try TimelineFacts.load(session, suppressed: try VEXStore.suppressedFindings(session))
+                return try ProgressStore.findingProgress(session, facts: facts, now: now, condition: "TRUE")
+            }
+            #expect(everything.count == 5)  // f5 is suppressed
+            #expect(everything.contains { $0.timeline.patchedDigest?.value == FleetFixture.b })
+            // when / then: a point read, which loads only its finding's chain and statements, answers the same
+            for (name, id) in findings.ids {
+                let one = try await store.findingProgress(id: id)
+                #expect(one == everything.first { $0.findingId == id }, "finding \(name)")
+            }
+            // and so does each vulnerability's progress
+            for vulnerability in ["CVE-1", "CVE-2", "CVE-3", "CVE-4"] {
+                let progress = try await store.vulnerabilityProgress(vulnerability)
+                #expect(
+                    progress.findings.sorted { $0.findingId < $1.findingId }
+                        == everything.filter { $0.vulnerabilityId == vulnerability }.sorted { $0.findingId < $1.findingId },
+                    "vulnerability \(vulnerability)")
+            }
+        }
+    }
+
     @Test("the plan input counts the tag heads not superseded, with VEX suppression", arguments: TestEngine.available)
     func planInput(engine: TestEngine) async throws {
         try await engine.withDatabase { executors in

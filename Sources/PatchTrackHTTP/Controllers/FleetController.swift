@@ -9,13 +9,16 @@ struct FleetController {
     let database: AppDatabase
     let plans: PlanSource
     let status: FleetStatusSource
+    /// Every breach list asked for (by status and severity), kept per write generation: the pages of one list and
+    /// the dashboards polling it share one computation per change (or per 30 s, as standings move with time).
+    let breachLists = GenerationCache<[FindingProgress]>(maximumAge: 30)
 
     var endpoints: [Endpoint] {
         [
             Endpoint(.get, "/v1/status", role: .read, heavyRead: true, handler: status),
             Endpoint(.get, "/v1/advisories/{id}/progress", role: .read, heavyRead: true, handler: progress),
             Endpoint(.get, "/v1/advisories/{id}/exposure", role: .read, handler: exposure),
-            Endpoint(.get, "/v1/findings/{id}/timeline", role: .read, heavyRead: true, handler: timeline),
+            Endpoint(.get, "/v1/findings/{id}/timeline", role: .read, handler: timeline),
             Endpoint(.get, "/v1/sla/breaches", role: .read, heavyRead: true, handler: breaches),
         ]
     }
@@ -78,8 +81,12 @@ struct FleetController {
         let offset = try page.integerCursor() ?? 0
         guard offset >= 0 else { throw ProblemDetails.badParameter("cursor", "is not a cursor this server issued") }
         let now = database.currentDate
-        var findings = try await database.fleet.slaBreaches(includeDueSoon: includeDueSoon, severity: severity)
-        if onlyDueSoon { findings = findings.filter { $0.sla == .dueSoon } }
+        let variant = "\(query["status"] ?? "all")|\(severity?.rawValue ?? "")"
+        let findings = try await breachLists.value(variant, generation: database.writeGeneration(), now: now) {
+            [database, includeDueSoon, severity] in
+            let findings = try await database.fleet.slaBreaches(includeDueSoon: includeDueSoon, severity: severity)
+            return onlyDueSoon ? findings.filter { $0.sla == .dueSoon } : findings
+        }
         let slice = findings.dropFirst(Int(offset)).prefix(page.limit)
         let next = Int(offset) + slice.count < findings.count ? PageRequest.encode(String(Int(offset) + slice.count)) : nil
         let items = slice.map { FindingTimelineResponse($0, now: now) }

@@ -65,10 +65,14 @@ public struct ProgressStore: Sendable {
     }
 
     /// Finding `id` with its timeline and SLA standing; nil when no open finding has that id.
+    /// Reads the finding's own rebuild chain and VEX statements only: the cost does not grow with the fleet.
     public func findingProgress(id: Int64) async throws -> FindingProgress? {
         let now = context.now()
-        return try await context.executor.read { [findingFacts] session in
-            let facts = try TimelineFacts.load(session, suppressed: try findingFacts.facts(session).suppressed)
+        return try await context.executor.read { session in
+            guard let imageId = try session.fetchValue("SELECT imageId FROM finding WHERE id = \(id) AND state = 'open'", as: Int64.self)
+            else { return nil }
+            let facts = try TimelineFacts.load(
+                session, suppressed: try VEXStore.suppressedFindings(session, among: [id]), images: [imageId])
             return try Self.findingProgress(session, facts: facts, now: now, condition: "f.id = \(id)").first
         }
     }
@@ -76,8 +80,18 @@ public struct ProgressStore: Sendable {
     /// The progress of vulnerability `vulnerabilityId` (an alias group id) at now.
     public func vulnerabilityProgress(_ vulnerabilityId: String) async throws -> VulnerabilityProgress {
         let now = context.now()
-        return try await context.executor.read { [findingFacts] session in
-            let facts = try TimelineFacts.load(session, suppressed: try findingFacts.facts(session).suppressed)
+        return try await context.executor.read { session in
+            // The vulnerability's findings, their VEX statements and their images' rebuild chains: not the fleet's.
+            var ids: [Int64] = []
+            var imageIds = Set<Int64>()
+            for row in try session.fetchAll(
+                "SELECT id, imageId FROM finding WHERE vulnerabilityId = \(vulnerabilityId) AND state = 'open'")
+            {
+                ids.append(try row.decode(0))
+                imageIds.insert(try row.decode(1))
+            }
+            let facts = try TimelineFacts.load(
+                session, suppressed: try VEXStore.suppressedFindings(session, among: ids), images: imageIds)
             let findings = try Self.findingProgress(session, facts: facts, now: now, condition: "f.vulnerabilityId = \(vulnerabilityId)")
             var byImage: [Int64: [FindingProgress]] = [:]
             for finding in findings { byImage[finding.imageId, default: []].append(finding) }

@@ -53,22 +53,38 @@ struct TimelineFacts {
     var canaryEnds: [Int64: String] = [:]
     var digests: [Int64: String] = [:]
 
-    /// Loads the facts for the findings of superseded images (the chain data is small: one row per rebuild).
-    /// `suppressed`: the VEX-suppressed findings when already read.
-    static func load(_ session: any SQLSession, suppressed: Set<Int64>? = nil) throws -> TimelineFacts {
-        var facts = TimelineFacts(
-            serviceLevel: try PolicyStore.loadDefaults(session).sla,
-            suppressed: try suppressed ?? VEXStore.suppressedFindings(session))
-        for row in try session.fetchAll(
-            """
+    /// Loads the facts for the findings of superseded images. `images`: only the rebuild chains that start at these
+    /// images (what the timelines of their findings walk), so a point read costs its chain, not the fleet's; nil:
+    /// every chain. `suppressed`: the VEX-suppressed findings among those whose timelines are wanted.
+    static func load(_ session: any SQLSession, suppressed: Set<Int64>, images scope: Set<Int64>? = nil) throws -> TimelineFacts {
+        var facts = TimelineFacts(serviceLevel: try PolicyStore.loadDefaults(session).sla, suppressed: suppressed)
+        let supersessions: SQLStatement = """
             SELECT s.imageId, s.successorImageId, coalesce(b.finishedAt, s.supersededAt) AS builtAt
             FROM supersession s LEFT JOIN build b ON b.id = s.buildId
-            """)
-        {
-            facts.supersessions[try row.decode(0)] = Supersession(successorId: try row.decode(1), builtAt: try row.decode(2))
+            """
+        func add(_ rows: [SQLRow]) throws -> [Int64] {
+            var successors: [Int64] = []
+            for row in rows {
+                let supersession = Supersession(successorId: try row.decode(1), builtAt: try row.decode(2))
+                guard facts.supersessions.updateValue(supersession, forKey: try row.decode(0)) == nil else { continue }
+                successors.append(supersession.successorId)
+            }
+            return successors
+        }
+        if let scope {
+            // Forward along the rebuilds, one query per step, as far as a timeline follows them (64 rebuilds).
+            var frontier = Array(scope)
+            for _ in 0...64 where !frontier.isEmpty {
+                frontier = try add(session.fetchAll("\(supersessions) WHERE s.imageId IN \(set: frontier.sorted())"))
+                    .filter { facts.supersessions[$0] == nil }
+            }
+        } else {
+            _ = try add(session.fetchAll(supersessions))
         }
         guard !facts.supersessions.isEmpty else { return facts }
-        for row in try session.fetchAll("SELECT findingId, successorImageId, fate FROM findingFate") {
+        let fateScope: SQLStatement = scope == nil
+            ? "" : "WHERE findingId IN (SELECT id FROM finding WHERE imageId IN \(set: facts.supersessions.keys.sorted()))"
+        for row in try session.fetchAll("SELECT findingId, successorImageId, fate FROM findingFate \(fateScope)") {
             facts.fates[try row.decode(0)] = Fate(
                 successorId: try row.decode(1), fixed: try row.decode(2, as: String.self) == "fixed_in_successor")
         }

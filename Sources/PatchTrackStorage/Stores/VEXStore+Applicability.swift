@@ -89,9 +89,10 @@ extension VEXStore {
         return governing
     }
 
-    /// The open findings whose governing statement suppresses them (`not_affected` or `fixed`).
-    static func suppressedFindings(_ session: any SQLSession) throws -> Set<Int64> {
-        Set(try governingStatements(session, findingIds: nil).compactMap { $0.value.suppresses ? $0.key : nil })
+    /// The open findings whose governing statement suppresses them (`not_affected` or `fixed`); `among`: only
+    /// these findings (a point read's), nil: every open finding.
+    static func suppressedFindings(_ session: any SQLSession, among findingIds: [Int64]? = nil) throws -> Set<Int64> {
+        Set(try governingStatements(session, findingIds: findingIds).compactMap { $0.value.suppresses ? $0.key : nil })
     }
 
     /// The statements `ids`: the facts the rule reads and what the lists show.
