@@ -210,13 +210,15 @@ public struct ScanStore: Sendable {
         }
     }
 
-    /// Every stored component whose purl has the base `purlBase` (and `version`, when given), across images.
+    /// Every stored component whose purl has the base `purlBase` (and `version`, when given), across images. Pages
+    /// come in id order straight from `component_on_purlBase_id`, which carries the version: a page costs its rows,
+    /// however many images carry the package.
     public func components(purlBase: String, version: String?, after cursor: Int64?, limit: Int) async throws -> Page<StoredComponent> {
         try await context.executor.read { session in
             let rows = try session.fetchAll(
                 """
                 SELECT \(Self.componentColumns), i.digest AS imageDigest FROM component c JOIN image i ON i.id = c.imageId
-                WHERE c.purlBase = \(purlBase) AND (\(version) IS NULL OR c.version = \(version)) AND c.id > \(cursor ?? 0)
+                WHERE c.purlBase = \(purlBase) AND c.id > \(cursor ?? 0) AND (\(version) IS NULL OR c.version = \(version))
                 ORDER BY c.id LIMIT \(limit + 1)
                 """)
             let items = try rows.prefix(limit).map(Self.storedComponent)

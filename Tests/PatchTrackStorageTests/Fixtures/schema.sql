@@ -375,7 +375,7 @@ CREATE INDEX build_on_repositoryId_tag ON build(repositoryId, tag, id);
 CREATE INDEX build_on_status ON build(status, id);
 CREATE INDEX componentKey_on_componentId ON componentKey(componentId);
 CREATE INDEX component_on_imageId ON component(imageId, id);
-CREATE INDEX component_on_purlBase ON component(purlBase, version);
+CREATE INDEX component_on_purlBase_id ON component(purlBase, id, version);
 CREATE INDEX findingFate_on_successorImageId ON findingFate(successorImageId);
 CREATE INDEX finding_on_advisoryId ON finding(advisoryId);
 CREATE INDEX finding_on_componentId ON finding(componentId);
