@@ -6,10 +6,10 @@ import Hummingbird
 enum JSONResponse {
     /// `value` as `application/json` with `status`.
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
-        let data = try APICoding.encoder.encode(value)
+        let body = try APIJSONEncoder().encode(value)
         var fields = headers
         fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
 
     /// Plain text with a media type.
