@@ -9,23 +9,25 @@ public enum RebuildPlanner {
     /// Plans the rebuilds for `input`; throws when two images share a digest or the lineage has a cycle.
     public static func plan(_ input: RebuildPlanInput) throws(PlanningError) -> RebuildPlan {
         let lineage = try RebuildLineage(images: input.images, tagHeads: input.tagHeads)
-        var waves: [Digest: Int] = [:]
+        var waves = [Int?](repeating: nil, count: lineage.images.count)
         var entries: [RebuildPlanEntry] = []
         var passedChecks: [Digest: [PlanCheck]] = [:]
-        for digest in lineage.topologicalOrder {
-            guard let image = lineage.images[digest] else { continue }
+        for position in lineage.topologicalOrder {
+            let image = lineage.images[position]
+            let digest = image.digest
             var outcomes = ownOutcomes(of: image, input: input)
-            let base = lineage.base(of: digest)
-            let baseWave = base.flatMap { waves[$0.digest] }
+            let basePosition = lineage.bases[position]
+            let baseWave = basePosition.flatMap { waves[$0] }
             let rebuildBase = RebuildLineage.rebuildBaseDigest(of: image, tagHeads: input.tagHeads)
-            outcomes.append(baseRebuildOutcome(rebuildBase: rebuildBase, trackedBase: base, baseWave: baseWave))
+            outcomes.append(
+                baseRebuildOutcome(rebuildBase: rebuildBase, trackedBase: basePosition.map { lineage.images[$0] }, baseWave: baseWave))
             let reasons = outcomes.compactMap(\.reason).sorted { $0.code < $1.code }
             guard !reasons.isEmpty else {
                 passedChecks[digest] = outcomes.compactMap(\.passedCheck).sorted { $0.name < $1.name }
                 continue
             }
             let wave = (baseWave ?? 0) + 1
-            waves[digest] = wave
+            waves[position] = wave
             entries.append(
                 RebuildPlanEntry(
                     digest: digest, repository: image.repository, tags: image.tags.sorted(), created: image.created,
