@@ -18,8 +18,8 @@ public struct BackgroundJob: Sendable {
 }
 
 /// Runs background jobs under leases held in the database. Every `tick` each process tries to take or renew each
-/// job's lease, which lasts three ticks: the holder keeps it while it lives (renewing during long runs too), and
-/// when it dies or hangs another process takes the job over within three ticks. A run whose lease was lost meanwhile
+/// job's lease, which lasts three ticks by default: the holder keeps it while it lives (renewing during long runs
+/// too), and when it dies or hangs another process takes the job over once the lease expired. A run whose lease was lost meanwhile
 /// is cancelled, so two processes never run one job at once for longer than a tick.
 public struct LeasedJobRunner: Sendable {
     /// This process's name in the lease table.
@@ -27,13 +27,20 @@ public struct LeasedJobRunner: Sendable {
     let leases: LeaseStore
     public let jobs: [BackgroundJob]
     let tick: Duration
+    let leaseDuration: Duration
     let logger: Logger
 
-    public init(leases: LeaseStore, holder: String = Self.processHolder(), jobs: [BackgroundJob], tick: Duration = .seconds(15), logger: Logger) {
+    /// `tick`: how often each job's lease is taken or renewed; `leaseDuration` (three ticks when nil): how long a
+    /// holder that stopped renewing keeps it.
+    public init(
+        leases: LeaseStore, holder: String = Self.processHolder(), jobs: [BackgroundJob], tick: Duration = .seconds(15),
+        leaseDuration: Duration? = nil, logger: Logger
+    ) {
         self.leases = leases
         self.holder = holder
         self.jobs = jobs
         self.tick = tick
+        self.leaseDuration = leaseDuration ?? tick * 3
         self.logger = logger
     }
 
@@ -55,8 +62,8 @@ public struct LeasedJobRunner: Sendable {
     }
 
     private var leaseSeconds: TimeInterval {
-        let components = tick.components
-        return 3 * (Double(components.seconds) + Double(components.attoseconds) / 1e18)
+        let components = leaseDuration.components
+        return Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 
     private func loop(_ job: BackgroundJob) async {
