@@ -82,7 +82,11 @@ let package = Package(
         .testTarget(name: "PatchTrackCoreTests", dependencies: ["PatchTrackCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "PatchTrackStorageTests",
-            dependencies: ["PatchTrackStorage", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "PatchTrackStorage", .product(name: "GRDB", package: "GRDB.swift"),
+                // The PostgreSQL row decoding is compared with PostgresNIO's own decoders.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -158,7 +158,15 @@ struct PostgresSession: SQLSession {
     }
 
     func fetchAll(_ statement: SQLStatement) throws -> [SQLRow] {
-        try Self.rows(of: try run(statement))
+        // Streamed like forEachRow: the values of the rows already received are decoded while the rest arrive.
+        var rows: [SQLRow] = []
+        var columns: SQLRow.Columns?
+        try forEachRow(statement) { row in
+            let shared = columns ?? SQLRow.Columns((0..<row.columnCount).map { row.columnName(at: $0) })
+            columns = shared
+            rows.append(SQLRow(columns: shared, values: try (0..<row.columnCount).map { try row.value(at: $0) }))
+        }
+        return rows
     }
 
     /// The rows of a result.
@@ -211,28 +219,6 @@ struct PostgresSession: SQLSession {
         case .real: .float8
         case .text: .text
         case .blob: .bytea
-        }
-    }
-
-    static func value(_ cell: PostgresCell) throws -> SQLValue {
-        guard cell.bytes != nil else { return .null }
-        switch cell.dataType {
-        case .int2, .int4, .int8:
-            return .integer(try cell.decode(Int64.self))
-        case .bool:
-            return .integer(try cell.decode(Bool.self) ? 1 : 0)
-        case .float4, .float8:
-            return .real(try cell.decode(Double.self))
-        case .numeric:
-            // Results arrive in binary format, which only PostgresNIO's Decimal reads (a String would take the raw bytes).
-            let text = try cell.decode(Decimal.self).description
-            if let integer = Int64(text) { return .integer(integer) }
-            return .real(Double(text) ?? .nan)
-        case .bytea:
-            var buffer = try cell.decode(ByteBuffer.self)
-            return .blob(buffer.readBytes(length: buffer.readableBytes) ?? [])
-        default:
-            return .text(try cell.decode(String.self))
         }
     }
 }

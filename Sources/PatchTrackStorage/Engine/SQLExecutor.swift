@@ -37,8 +37,8 @@ public protocol SQLSession {
     func fetchAll(_ statement: SQLStatement) throws -> [SQLRow]
 
     /// Calls `body` with each row the statement returns, in order. SQLite reads each row in place from the stepped
-    /// statement (no array of rows, no copy of a row): the form for results of thousands of rows. The row is valid
-    /// only during its call.
+    /// statement, PostgreSQL each row of the result as it arrives, decoding only the cells read (no array of rows, no
+    /// array of values): the form for results of thousands of rows. The row is valid only during its call.
     func forEachRow(_ statement: SQLStatement, _ body: (SQLRowReader) throws -> Void) throws
 
     /// Makes write transactions that take the same `lock` run one after the other (check-then-insert use cases
@@ -64,7 +64,7 @@ public enum TransactionLock: Int64, Sendable {
 }
 
 extension SQLSession {
-    /// Every row of ``fetchAll(_:)`` in turn: PostgreSQL has the whole result in hand once the round trip ends.
+    /// Every row of ``fetchAll(_:)`` in turn, for sessions that read no other way (both engines read in place).
     public func forEachRow(_ statement: SQLStatement, _ body: (SQLRowReader) throws -> Void) throws {
         for row in try fetchAll(statement) { try body(SQLRowReader(row)) }
     }

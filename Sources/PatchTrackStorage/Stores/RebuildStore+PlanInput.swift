@@ -148,12 +148,12 @@ extension RebuildStore {
         let baseDigests = Set(needingLayers.compactMap { baseDigestByImage[$0] })
         var baseLayers: [String: Set<String>] = [:]
         if !baseDigests.isEmpty {
-            let layerRows = try session.fetchAll(
+            try session.forEachRow(
                 """
                 SELECT DISTINCT i.digest, c.layerDigest FROM image i JOIN component c ON c.imageId = i.id
                 WHERE i.digest IN \(set: Array(baseDigests).sorted()) AND c.layerDigest IS NOT NULL
-                """)
-            for row in layerRows {
+                """
+            ) { row in
                 baseLayers[try row.decode(0, as: String.self), default: []].insert(try row.decode(1, as: String.self))
             }
         }

@@ -38,7 +38,14 @@ extension VEXStore {
         // The one narrowing SQL does, mirroring the rule for the commonest kind (tested equal to it with the rest):
         // an image statement is paired only with the findings of its image. Core decides everything else.
         let selection: SQLStatement = findingIds.map { ids -> SQLStatement in "AND f.id IN \(set: ids)" } ?? ""
-        let pairs = try session.fetchAll(
+        struct Candidate {
+            var finding: VEXApplicability.Finding
+            var imageId: Int64
+            var statementIds: [Int64] = []
+        }
+        var candidates: [Int64: Candidate] = [:]
+        // Read row by row: tens of thousands of pairs on a fleet with broad statements.
+        try session.forEachRow(
             """
             SELECT f.id, f.state, f.imageId, f.purl, f.vulnerabilityId, g.statementId, i.digest, r.name
             FROM (SELECT v.id AS statementId, v.vulnerabilityId, v.subjectKind, v.subject FROM vexStatement v
@@ -49,17 +56,9 @@ extension VEXStore {
             JOIN finding f ON f.vulnerabilityId = g.vulnerabilityId
             JOIN image i ON i.id = f.imageId JOIN repository r ON r.id = i.repositoryId
             WHERE (g.subjectKind <> 'image' OR g.subject = i.digest) \(selection)
-            """)
-        guard !pairs.isEmpty else { return [:] }
-
-        struct Candidate {
-            var finding: VEXApplicability.Finding
-            var imageId: Int64
-            var statementIds: [Int64] = []
-        }
-        var candidates: [Int64: Candidate] = [:]
-        for row in pairs {
-            if findingIds == nil, try row.decode(1, as: String.self) != "open" { continue }
+            """
+        ) { row in
+            if findingIds == nil, try row.decode(1, as: String.self) != "open" { return }
             let findingId: Int64 = try row.decode(0)
             if candidates[findingId] == nil {
                 let finding = VEXApplicability.Finding(
@@ -69,6 +68,7 @@ extension VEXStore {
             }
             candidates[findingId]?.statementIds.append(try row.decode(5))
         }
+        guard !candidates.isEmpty else { return [:] }
 
         let statements = try Self.applicabilityStatements(session, ids: Set(candidates.values.flatMap(\.statementIds)))
         let groupIDs = try Self.groupIDs(session, vulnerabilityIds: Set(candidates.values.map(\.finding.vulnerabilityID)))

@@ -151,15 +151,16 @@ CREATE TABLE imageRunning (
     replicas INTEGER NOT NULL CHECK (replicas >= 0),
     PRIMARY KEY (environmentId, imageId)
 ) WITHOUT ROWID;
-CREATE TABLE inventoryContainer (
+CREATE TABLE "inventoryContainer" (
     id INTEGER PRIMARY KEY,
-    workloadId INTEGER NOT NULL REFERENCES inventoryWorkload(id) ON DELETE CASCADE,
-    snapshotId INTEGER NOT NULL REFERENCES inventorySnapshot(id) ON DELETE CASCADE,
+    workloadId INTEGER NOT NULL,
+    snapshotId INTEGER NOT NULL,
     container TEXT NOT NULL,
     isInit INTEGER NOT NULL CHECK (isInit IN (0, 1)),
     imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
     reference TEXT NOT NULL,
-    replicas INTEGER NOT NULL CHECK (replicas > 0)
+    replicas INTEGER NOT NULL CHECK (replicas > 0),
+    FOREIGN KEY (workloadId, snapshotId) REFERENCES inventoryWorkload(id, snapshotId) ON DELETE CASCADE
 );
 CREATE TABLE inventorySnapshot (
     id INTEGER PRIMARY KEY,
@@ -390,6 +391,7 @@ CREATE INDEX inventoryContainer_on_imageId ON inventoryContainer(imageId);
 CREATE INDEX inventoryContainer_on_snapshotId ON inventoryContainer(snapshotId, imageId);
 CREATE INDEX inventoryContainer_on_workloadId ON inventoryContainer(workloadId);
 CREATE INDEX inventorySnapshot_on_environmentId ON inventorySnapshot(environmentId, id);
+CREATE UNIQUE INDEX inventoryWorkload_on_id_snapshotId ON inventoryWorkload(id, snapshotId);
 CREATE INDEX policyChange_on_repository ON policyChange(repository, id);
 CREATE INDEX rebuildRequest_on_imageId ON rebuildRequest(imageId, closedAt);
 CREATE INDEX rolloutEvent_on_rolloutId ON rolloutEvent(rolloutId, id);
