@@ -107,6 +107,7 @@ call POST /v1/rollouts "$ingest" -H 'Content-Type: application/json' --data-bina
 call POST /v1/builds "$ingest" -H 'Content-Type: application/json' --data-binary "{\"repository\":\"$repo\",\"tag\":\"latest\",\"status\":\"started\"}" >/dev/null
 $python Benchmarks/harness/docs.py vex "$work/vex.json" 1
 post_json /v1/vex "$ingest" "$work/vex.json" >/dev/null
+bench_settle "$db"
 note "set up: 28 environments (19 with two inventories of 400 workloads), a rollout, a build, a VEX statement"
 note "server memory after setup: $(mb "$(mem VmRSS)") MB (at start: $(mb "$idle_kb") MB)"
 

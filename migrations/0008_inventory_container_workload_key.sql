@@ -1,4 +1,4 @@
--- 0007: an inventory container's snapshot is its workload's. One composite foreign key, (workloadId, snapshotId) ->
+-- 0008: an inventory container's snapshot is its workload's. One composite foreign key, (workloadId, snapshotId) ->
 -- inventoryWorkload(id, snapshotId), replaces the two single ones (workloadId -> inventoryWorkload, snapshotId ->
 -- inventorySnapshot): deleting a snapshot still removes its containers (through its workloads' cascade), a container
 -- can no longer name another snapshot than its workload's, and each inserted row has one key to check instead of two

@@ -36,6 +36,7 @@ for round in a b; do
     for n in $(seq -w 1 19); do post "/v1/environments/env-$n/inventory" "$work/fleet/env-$n-$round.json" >/dev/null; done
 done
 echo "20 environments, $(ls "$work/fleet" | wc -l) snapshots posted"
+bench_settle "$db"
 
 times=()
 for _ in $(seq 1 "$runs"); do times+=("$(post /v1/environments/canary/inventory "$work/fleet/pods.json")"); done
