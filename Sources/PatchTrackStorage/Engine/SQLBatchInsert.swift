@@ -115,60 +115,35 @@ extension SQLSession {
 }
 
 extension SQLiteSession {
-    /// One cached single-row statement, bound and run per row: SQLite has no round trip to save, and a statement
-    /// prepared once keeps ingest as fast as it was under GRDB.
+    /// One cached single-row statement, bound and stepped per row straight through SQLite's C API (no argument array
+    /// per row, texts bound from their own storage, RETURNING rows read in place): SQLite has no round trip to save,
+    /// and a statement prepared once keeps ingest as fast as it was under GRDB.
     func insert(_ batch: SQLBatchInsert) throws -> SQLBatchInsert.Result {
         var result = SQLBatchInsert.Result()
         guard batch.count > 0 else { return result }
         let statement = try db.cachedStatement(sql: batch.statement(0..<1).sql(.sqlite))
         defer { count(statement) }
         let returns = batch.returns
-        let columns = SQLRow.Columns(statement.columnNames)
-        // `RETURNING id` of a plain insert (no ON CONFLICT: every row is inserted) is the rowid SQLite just assigned:
-        // read without stepping through a result row per insert.
-        let returnsRowID = batch.tail.trimmingCharacters(in: .whitespaces).caseInsensitiveCompare("RETURNING id") == .orderedSame
-        if returnsRowID || !returns {
-            // Bound and stepped straight through SQLite's C API: no argument array per row, texts bound from their
-            // own storage (SQLite copies them).
-            let handle = statement.sqliteStatement
-            defer {
-                sqlite3_reset(handle)
-                sqlite3_clear_bindings(handle)
-            }
-            for row in 0..<batch.count {
-                sqlite3_reset(handle)
-                var position: CInt = 1
-                for value in batch.values(ofRows: row..<row + 1) {
-                    try Self.bind(value, to: handle, at: position)
-                    position += 1
-                }
-                let code = sqlite3_step(handle)
-                guard code == SQLITE_DONE || code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
-                }
-                if returnsRowID {
-                    result.rows.append(SQLRow(columns: columns, values: [.integer(db.lastInsertedRowID)]))
-                    result.changed += 1
-                } else {
-                    result.changed += Int(sqlite3_changes(db.sqliteConnection))
-                }
-            }
-            return result
-        }
+        let columns = SQLRow.Columns(returns ? statement.columnNames : [])
+        if returns { result.rows.reserveCapacity(batch.count) }
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        defer { sqlite3_clear_bindings(handle) }
         for row in 0..<batch.count {
-            let arguments = StatementArguments(try batch.values(ofRows: row..<row + 1).map { value in
-                try value.checkStorable()
-                return value.databaseValue
-            })
-            statement.setUncheckedArguments(arguments)
-            let shared = columns
-            let cursor = try Row.fetchCursor(statement)
-            while let returned = try cursor.next() {
-                var values: [SQLValue] = []
-                values.reserveCapacity(shared.names.count)
-                for index in 0..<shared.names.count { values.append(SQLValue(returned[index] as DatabaseValue)) }
-                result.rows.append(SQLRow(columns: shared, values: values))
-                result.changed += 1
+            var position: CInt = 1
+            for value in batch.values(ofRows: row..<row + 1) {
+                try Self.bind(value, to: handle, at: position)
+                position += 1
+            }
+            if returns {
+                // Each RETURNING row is a row changed (inserted, or updated by an ON CONFLICT clause).
+                try Self.step(statement, in: db) { stepped in
+                    result.rows.append(SQLRow(sqlite: stepped, columns: columns))
+                    result.changed += 1
+                }
+            } else {
+                try Self.step(statement, in: db) { _ in }
+                result.changed += Int(sqlite3_changes(db.sqliteConnection))
             }
         }
         return result

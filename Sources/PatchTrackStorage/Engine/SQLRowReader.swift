@@ -38,7 +38,7 @@ public struct SQLRowReader {
     func value(at index: Int) throws -> SQLValue {
         switch source {
         case .kept(let row): row.values[index]
-        case .sqlite(_, let statement): SQLValue(DatabaseValue(sqliteStatement: statement, index: CInt(index)))
+        case .sqlite(_, let statement): SQLValue(sqlite: statement, index: CInt(index))
         case .postgres(let cursor): try cursor.value(at: index)
         }
     }

@@ -84,15 +84,7 @@ struct SQLiteSession: SQLSession {
         defer { count(prepared) }
         let columns = SQLRow.Columns(prepared.columnNames)
         var rows: [SQLRow] = []
-        let cursor = try Row.fetchCursor(prepared)
-        while let row = try cursor.next() {
-            var values: [SQLValue] = []
-            values.reserveCapacity(columns.names.count)
-            for index in 0..<columns.names.count {
-                values.append(SQLValue(row[index] as DatabaseValue))
-            }
-            rows.append(SQLRow(columns: columns, values: values))
-        }
+        try Self.step(prepared, in: db) { handle in rows.append(SQLRow(sqlite: handle, columns: columns)) }
         return rows
     }
 
@@ -100,9 +92,25 @@ struct SQLiteSession: SQLSession {
         let prepared = try prepare(statement)
         defer { count(prepared) }
         let reader = SQLRowReader(sqlite: prepared)
-        let cursor = try Row.fetchCursor(prepared)
-        while try cursor.next() != nil {
-            try body(reader)
+        try Self.step(prepared, in: db) { _ in try body(reader) }
+    }
+
+    /// Steps `statement` (arguments bound) to its end through SQLite's C API, calling `row` with the handle at each
+    /// result row, and resets it: no GRDB cursor or `Row` per result row, values read in place by the caller.
+    static func step(_ statement: Statement, in db: Database, row: (SQLiteStatement) throws -> Void) throws {
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_ROW {
+                try row(handle)
+            } else if code == SQLITE_DONE {
+                return
+            } else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                    sql: statement.sql)
+            }
         }
     }
 
@@ -128,6 +136,32 @@ struct SQLiteSession: SQLSession {
 }
 
 extension SQLValue {
+    /// The value of column `index` of the current row of a stepped statement, read through SQLite's C API (texts
+    /// and blobs copied once, into the value).
+    @inline(__always)
+    init(sqlite statement: SQLiteStatement, index: CInt) {
+        switch sqlite3_column_type(statement, index) {
+        case SQLITE_INTEGER: self = .integer(sqlite3_column_int64(statement, index))
+        case SQLITE_FLOAT: self = .real(sqlite3_column_double(statement, index))
+        case SQLITE_TEXT:
+            // Text first, then its length in bytes (the order SQLite documents for sqlite3_column_bytes).
+            guard let text = sqlite3_column_text(statement, index) else {
+                self = .text("")
+                return
+            }
+            let length = Int(sqlite3_column_bytes(statement, index))
+            self = .text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))
+        case SQLITE_BLOB:
+            let length = Int(sqlite3_column_bytes(statement, index))
+            guard length > 0, let bytes = sqlite3_column_blob(statement, index) else {
+                self = .blob([])
+                return
+            }
+            self = .blob(Array(UnsafeRawBufferPointer(start: bytes, count: length)))
+        default: self = .null
+        }
+    }
+
     init(_ value: DatabaseValue) {
         switch value.storage {
         case .null: self = .null
@@ -146,6 +180,16 @@ extension SQLValue {
         case .text(let text): text.databaseValue
         case .blob(let bytes): Data(bytes).databaseValue
         }
+    }
+}
+
+extension SQLRow {
+    /// The current row of a stepped SQLite statement, copied.
+    init(sqlite statement: SQLiteStatement, columns: Columns) {
+        var values: [SQLValue] = []
+        values.reserveCapacity(columns.names.count)
+        for index in 0..<CInt(columns.names.count) { values.append(SQLValue(sqlite: statement, index: index)) }
+        self.init(columns: columns, values: values)
     }
 }
 

@@ -28,12 +28,19 @@ extension AdvisoryStore {
         }
     }
 
-    /// Upserts one validated record (with its aliases and alias group; its keys are left in `batch`). Returns what
-    /// happened and, when it was written, the prepared record to match.
+    /// A record version written by ``upsertAdvisory(_:_:batch:encoder:now:)``, to regroup and match.
+    struct Written {
+        let advisoryId: Int64
+        let record: OSVRecord
+        let severityLevel: String
+    }
+
+    /// Upserts one validated record (with its aliases; its keys are left in `batch`, its alias group is recomputed
+    /// for the whole transaction by ``regroup(_:around:)``). Returns what happened and, when it was written, what was
+    /// written.
     static func upsertAdvisory(
-        _ session: any SQLSession, _ validated: ValidatedOSVRecord, batch: inout IntakeBatch, encoder: JSONEncoder, now: String,
-        cache: PreparedAdvisoryCache
-    ) throws -> (AdvisoryIntakeItem.Outcome, Matching.PreparedAdvisory?) {
+        _ session: any SQLSession, _ validated: ValidatedOSVRecord, batch: inout IntakeBatch, encoder: JSONEncoder, now: String
+    ) throws -> (AdvisoryIntakeItem.Outcome, Written?) {
         let record = validated.record
         let existing = batch.stored[record.id]
         if let existing, !validated.isNewer(thanStoredModified: existing.modified) {
@@ -78,21 +85,19 @@ extension AdvisoryStore {
         for id in Set(record.upstream) where id != record.id { aliases.append(advisoryId, id, "upstream") }
         try session.insert(aliases)
         batch.keys[advisoryId] = MatchKey.keys(for: record).map(\.value)
-
-        let vulnerabilityId = try regroup(session, around: record.id)
-        let prepared = Matching.prepare(
-            id: advisoryId, record: record, severityLevel: severity.level.rawValue, vulnerabilityId: vulnerabilityId)
-        cache.store(id: advisoryId, updatedAt: now, matcher: prepared.matcher, scheme: prepared.scheme)
-        return (existing == nil ? .created : .updated, prepared)
+        return (existing == nil ? .created : .updated, Written(advisoryId: advisoryId, record: record, severityLevel: severity.level.rawValue))
     }
 
-    /// Recomputes the alias group of `osvId` over every stored record connected to it through ids, aliases and
+    /// Recomputes the alias groups of `osvIds` over every stored record connected to them through ids, aliases and
     /// upstream ids, stores each member's canonical vulnerability id (on the advisory and its findings), and
-    /// returns the canonical id of `osvId`.
-    static func regroup(_ session: any SQLSession, around osvId: String) throws -> String {
+    /// returns the canonical id of each of `osvIds`. Run once per transaction, after its records are written: a
+    /// group's canonical id is a minimum over its members (``VulnerabilityGroups``), so the groups of the written
+    /// state are those that regrouping after each record would end with, in a few queries for all records.
+    static func regroup(_ session: any SQLSession, around osvIds: [String]) throws -> [String: String] {
+        guard !osvIds.isEmpty else { return [:] }
         var members: [String: (id: Int64, aliases: [String], upstream: [String], stored: String)] = [:]
-        var known: Set<String> = [osvId]
-        var frontier: [String] = [osvId]
+        var known = Set(osvIds)
+        var frontier = Array(known)
         // Bounded: each round adds ids; a group larger than this many rounds apart is cut, not looped over.
         for _ in 0..<16 where !frontier.isEmpty {
             let rows = try session.fetchAll(
@@ -132,6 +137,8 @@ extension AdvisoryStore {
             try session.execute(
                 "UPDATE finding SET vulnerabilityId = \(canonical) WHERE advisoryId IN \(set: ids) AND vulnerabilityId <> \(canonical)")
         }
-        return groups.canonicalID(of: osvId)
+        var canonical: [String: String] = [:]
+        for osvId in osvIds { canonical[osvId] = groups.canonicalID(of: osvId) }
+        return canonical
     }
 }

@@ -92,17 +92,26 @@ public struct AdvisoryStore: Sendable {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 var outcomes: [(AdvisoryIntakeItem.Outcome, [String])] = []
-                var prepared: [Matching.PreparedAdvisory] = []
+                var written: [Written] = []
                 var batch = try IntakeBatch(session, osvIds: records.map(\.record.id))
                 for validated in records {
                     let notes = validated.unsupportedEntries.map { "affected[\($0.affectedIndex)]: unsupported ecosystem \($0.ecosystem)" }
                         + validated.warnings.map(\.description)
-                    let (outcome, advisory) = try Self.upsertAdvisory(
-                        session, validated, batch: &batch, encoder: encoder, now: now, cache: cache)
-                    if let advisory { prepared.append(advisory) }
+                    let (outcome, version) = try Self.upsertAdvisory(session, validated, batch: &batch, encoder: encoder, now: now)
+                    if let version { written.append(version) }
                     outcomes.append((outcome, outcome == .older ? ["a newer version (by modified) is stored; ignored"] : notes))
                 }
                 try batch.insertKeys(session)
+                // The alias groups of every record written, once they are all stored; then each version prepared with
+                // its group's id and matched.
+                let canonical = try Self.regroup(session, around: Array(Set(written.map(\.record.id))))
+                let prepared = written.map { version in
+                    let advisory = Matching.prepare(
+                        id: version.advisoryId, record: version.record, severityLevel: version.severityLevel,
+                        vulnerabilityId: canonical[version.record.id] ?? version.record.id)
+                    cache.store(id: version.advisoryId, updatedAt: now, matcher: advisory.matcher, scheme: advisory.scheme)
+                    return advisory
+                }
                 try Matching.matchAdvisories(session, prepared, now: now)
                 return outcomes
             }

@@ -49,7 +49,13 @@ extension Matching {
         case .image(let imageId):
             open = try session.fetchAll("SELECT id FROM finding WHERE imageId = \(imageId) AND state = 'open'")
         case .advisories(let advisoryIds):
-            open = try session.fetchAll("SELECT id FROM finding WHERE advisoryId IN \(set: advisoryIds) AND state = 'open'")
+            // By the advisories' index: without statistics SQLite would walk every open finding of the fleet
+            // (`finding_on_state_sla`) for a set of ids it cannot size.
+            open = try session.fetchAll(
+                """
+                SELECT id FROM finding\(session.dialect.indexedBy("finding_on_advisoryId"))
+                WHERE advisoryId IN \(set: advisoryIds) AND state = 'open'
+                """)
         }
         let gone = try open.map { try $0.decode(0, as: Int64.self) }.filter { !kept.contains($0) }
         if !gone.isEmpty {

@@ -74,13 +74,15 @@ enum Matching {
     /// The components of one image.
     static func candidates(_ session: any SQLSession, imageId: Int64) throws -> [Candidate] {
         var ecosystems: [String: Ecosystem] = [:]
-        return try session.fetchAll("SELECT \(candidateColumns) FROM component c WHERE c.imageId = \(imageId)").map {
-            try candidate($0, at: 0, ecosystems: &ecosystems)
+        var candidates: [Candidate] = []
+        try session.forEachRow("SELECT \(candidateColumns) FROM component c WHERE c.imageId = \(imageId)") { row in
+            candidates.append(try candidate(row, at: 0, ecosystems: &ecosystems))
         }
+        return candidates
     }
 
     /// The components listed under each of `matchKeys`: every component once, and for each key the positions of its
-    /// components (by component id), read in a few queries for all keys.
+    /// components (by component id), read in a few queries for all keys, each row read in place.
     static func candidates(
         _ session: any SQLSession, matchKeys: [String]
     ) throws -> (candidates: [Candidate], positionsByKey: [String: [Int]]) {
@@ -88,17 +90,31 @@ enum Matching {
         var positionOfComponent: [Int64: Int] = [:]
         var listed: [String: [(componentId: Int64, position: Int)]] = [:]
         var ecosystems: [String: Ecosystem] = [:]
+        // The rows of one key come together (the key's index lists them): its entries are gathered apart and filed
+        // once the key changes, not looked up by key for every row.
+        var currentKey: String?
+        var current: [(componentId: Int64, position: Int)] = []
+        func file() {
+            guard let key = currentKey, !current.isEmpty else { return }
+            listed[key, default: []].append(contentsOf: current)
+            current.removeAll(keepingCapacity: true)
+        }
         // Chunks of keys bound the rows held at once (a popular key lists a component of most images).
         let chunk = 200
         for start in stride(from: 0, to: matchKeys.count, by: chunk) {
             let keys = Array(matchKeys[start..<min(start + chunk, matchKeys.count)])
-            let rows = try session.fetchAll(
+            try session.forEachRow(
                 """
                 SELECT ck.matchKey, \(candidateColumns)
                 FROM componentKey ck JOIN component c ON c.id = ck.componentId
                 WHERE ck.matchKey IN \(set: keys)
-                """)
-            for row in rows {
+                """
+            ) { row in
+                let key = try row.decode(0, as: String.self)
+                if key != currentKey {
+                    file()
+                    currentKey = key
+                }
                 let componentId = try row.decode(1, as: Int64.self)
                 let position: Int
                 if let known = positionOfComponent[componentId] {
@@ -108,16 +124,17 @@ enum Matching {
                     positionOfComponent[componentId] = position
                     candidates.append(try candidate(row, at: 1, ecosystems: &ecosystems))
                 }
-                listed[try row.decode(0, as: String.self), default: []].append((componentId, position))
+                current.append((componentId, position))
             }
         }
+        file()
         // Each key's components in id order, as the key's index lists them.
         let positionsByKey = listed.mapValues { entries in entries.sorted { $0.componentId < $1.componentId }.map(\.position) }
         return (candidates, positionsByKey)
     }
 
     /// The candidate in `row`, its columns (``candidateColumns``) starting at `offset`.
-    private static func candidate(_ row: SQLRow, at offset: Int, ecosystems: inout [String: Ecosystem]) throws -> Candidate {
+    private static func candidate(_ row: SQLRowReader, at offset: Int, ecosystems: inout [String: Ecosystem]) throws -> Candidate {
         let ecosystemText = try row.decode(offset + 3, as: String.self)
         let ecosystem = ecosystems[ecosystemText] ?? {
             let value = Self.ecosystem(storedName: ecosystemText)
