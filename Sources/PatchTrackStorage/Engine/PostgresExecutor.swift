@@ -199,8 +199,14 @@ struct PostgresSession: SQLSession {
 
     static func query(_ statement: SQLStatement) throws -> PostgresQuery {
         var bindings = PostgresBindings(capacity: statement.arguments.count)
-        for argument in statement.boundArguments {
+        for (argument, form) in zip(statement.arguments, statement.forms) {
+            if case .rowLock = form { continue }
             try argument.checkStorable()
+            // A set of strings goes as a text[] (see SQLDialect.render: the planner then knows its size).
+            if case .textSet = form, case .text(let json) = argument {
+                bindings.append(try JSONDecoder().decode([String].self, from: Data(json.utf8)))
+                continue
+            }
             switch argument {
             case .null: bindings.appendNull()
             case .typedNull(let type): bindings.append(PostgresData(type: Self.dataType(type), value: nil))
