@@ -16,7 +16,7 @@ struct GenerationAndLeaseTests {
             let start = try await reader.current()
             // when: a write that can change findings, then one that cannot
             try await writer.write { session in
-                try session.execute("INSERT INTO repository (name, createdAt) VALUES ('docker.io/library/a', '2026-01-01T00:00:00.000Z')")
+                _ = try session.execute("INSERT INTO repository (name, createdAt) VALUES ('docker.io/library/a', '2026-01-01T00:00:00.000Z')")
             }
             let afterFindingWrite = try await reader.current()
             _ = try await TokenStore(executor: executors[0]).create(name: "ci", role: .ingest)
@@ -56,7 +56,7 @@ struct GenerationAndLeaseTests {
                     group.addTask {
                         for write in 0..<writesEach {
                             try await store.write(affectsFindings: write % 2 == 0) { session in
-                                try session.execute(
+                                _ = try session.execute(
                                     """
                                     INSERT INTO repository (name, createdAt)
                                     VALUES (\("docker.io/race/w\(writer)-\(write)"), '2026-01-01T00:00:00.000Z')

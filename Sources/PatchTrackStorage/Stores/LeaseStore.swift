@@ -36,7 +36,7 @@ public struct LeaseStore: Sendable {
     /// Gives lease `name` up if `holder` holds it (a job that stops cleanly lets another process start at once).
     public func release(_ name: String, holder: String) async throws {
         try await executor.write { session in
-            try session.execute("DELETE FROM lease WHERE name = \(name) AND holder = \(holder)")
+            _ = try session.execute("DELETE FROM lease WHERE name = \(name) AND holder = \(holder)")
         }
     }
 
