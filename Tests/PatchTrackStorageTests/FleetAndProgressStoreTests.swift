@@ -160,7 +160,7 @@ struct FleetAndProgressStoreTests {
 
             // when: process 1 suppresses CVE-1 on C
             try await GenerationStore(executor: executors[1]).write { session in
-                try session.execute(
+                _ = try session.execute(
                     """
                     INSERT INTO vexStatement (format, vulnerabilityId, subjectKind, subject, status, statedAt, createdAt)
                     VALUES ('openvex', 'CVE-1', 'image', \(FleetFixture.c), 'not_affected', '2026-11-27T00:00:00.000Z',

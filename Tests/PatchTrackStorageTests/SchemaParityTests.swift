@@ -30,7 +30,7 @@ struct SchemaParityTests {
             let empty = try #require(name) + "_b"
             let admin = PostgresExecutor(server, maximumConnections: 1, logger: TestEngine.logger)
             try await admin.withConnection { session in
-                try session.execute(SQLStatement(stringLiteral: "CREATE DATABASE \(empty) TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"))
+                _ = try session.execute(SQLStatement(stringLiteral: "CREATE DATABASE \(empty) TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"))
             }
             var location = server
             location.database = empty
@@ -42,7 +42,7 @@ struct SchemaParityTests {
             }
             for replica in replicas { try await replica.close() }
             try await admin.withConnection { session in
-                try session.execute(SQLStatement(stringLiteral: "DROP DATABASE \(empty) WITH (FORCE)"))
+                _ = try session.execute(SQLStatement(stringLiteral: "DROP DATABASE \(empty) WITH (FORCE)"))
             }
             try await admin.close()
             // then

@@ -30,7 +30,7 @@ struct StorableTextTests {
             }, throws: Self.isNUL)
             // then: nothing of either transaction stayed; other text is stored whole
             try await executor.write { session in
-                try session.execute("INSERT INTO lease (name, holder, acquiredAt, expiresAt) VALUES (\("ba\u{1}sh é"), 'x', 'y', 'y')")
+                _ = try session.execute("INSERT INTO lease (name, holder, acquiredAt, expiresAt) VALUES (\("ba\u{1}sh é"), 'x', 'y', 'y')")
             }
             let names = try await executor.read { session in
                 try session.fetchAll("SELECT name FROM lease ORDER BY name").map { try $0.decode("name", as: String.self) }

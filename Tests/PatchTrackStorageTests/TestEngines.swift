@@ -42,7 +42,7 @@ enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
             let name = "pt_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20))"
             let admin = PostgresExecutor(server, maximumConnections: 1, logger: Self.logger)
             try await admin.withConnection { session in
-                try session.execute(
+                _ = try session.execute(
                     SQLStatement(stringLiteral: "CREATE DATABASE \(name) TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"))
             }
             var location = server
@@ -76,7 +76,7 @@ enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     private static func drop(_ name: String, _ admin: PostgresExecutor) async throws {
         try await admin.withConnection { session in
-            try session.execute(SQLStatement(stringLiteral: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+            _ = try session.execute(SQLStatement(stringLiteral: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
         }
         try await admin.close()
     }

@@ -48,6 +48,7 @@ public protocol SQLSession {
     /// Inserts the rows of `batch` (``SQLBatchInsert``) and returns what its RETURNING clause gives, in row order, and
     /// how many rows it changed. Each engine runs it its own way: SQLite one cached statement per row, PostgreSQL
     /// multi-row statements of a few hundred rows (one round trip each).
+    @discardableResult
     func insert(_ batch: SQLBatchInsert) throws -> SQLBatchInsert.Result
 }
 
