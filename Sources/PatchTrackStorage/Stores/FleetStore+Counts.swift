@@ -5,43 +5,36 @@ extension FleetStore {
     /// Everything but the environments' exposure, with the VEX-suppressed findings still counted.
     static func fleetCounts(_ session: any SQLSession, now: Date, windowDays: Int) throws -> FleetCounts {
         let facts = try TimelineFacts.load(session, suppressed: [])
-        // Open findings by severity and fixability, then how many are past or near their due time: index range counts
-        // on (state, severity, fixable, firstDetected), corrected later for the suppressed and the closed.
+        // Open findings by severity and fixability, with how many are past or near their due time, in one pass over
+        // the index on (state, severity, fixable, firstDetected); corrected later for the suppressed and the closed.
+        // The due times are computed here, in Swift, one pair per severity, and compared with the stored RFC 3339
+        // text: past due is detected before now − days, due within a day is detected from then to a day later.
         var counts = FleetCounts(serviceLevel: facts.serviceLevel, windowDays: windowDays)
+        // CASE severityLevel WHEN … THEN cutoff … ELSE NULL END: no cutoff (a severity without days) counts nothing.
+        var lateCutoff: SQLStatement = "CASE severityLevel"
+        var soonCutoff: SQLStatement = "CASE severityLevel"
+        for severity in SeverityLevel.allCases {
+            guard let days = facts.serviceLevel.days(for: severity) else { continue }
+            let breach = now.addingTimeInterval(-Double(days) * 86_400)
+            lateCutoff = "\(lateCutoff) WHEN \(severity.rawValue) THEN \(Timestamp.format(breach))"
+            soonCutoff = "\(soonCutoff) WHEN \(severity.rawValue) THEN \(Timestamp.format(breach.addingTimeInterval(86_400)))"
+        }
+        lateCutoff = "\(lateCutoff) ELSE NULL END"
+        soonCutoff = "\(soonCutoff) ELSE NULL END"
         for row in try session.fetchAll(
             """
-            SELECT severityLevel, fixedVersion IS NOT NULL AS fixable, count(*) AS n FROM finding WHERE state = 'open'
+            SELECT severityLevel, fixedVersion IS NOT NULL AS fixable, count(*) AS n,
+                sum(CASE WHEN firstDetected < \(lateCutoff) THEN 1 ELSE 0 END) AS late,
+                sum(CASE WHEN firstDetected <= \(soonCutoff) THEN 1 ELSE 0 END) AS early
+            FROM finding WHERE state = 'open'
             GROUP BY severityLevel, fixedVersion IS NOT NULL
             """)
         {
-            let key = FleetCounts.key(SeverityLevel(rawValue: try row.decode(0)) ?? .unknown, try row.decode(1))
-            counts.open[key, default: 0] += try row.decode(2, as: Int.self)
-        }
-        for severity in SeverityLevel.allCases {
-            guard let days = facts.serviceLevel.days(for: severity) else { continue }
-            // Past due: detected before now − days; due within a day: detected from then to a day later. The due times
-            // are computed here, in Swift, and compared with the stored RFC 3339 text.
-            let breachCutoff = now.addingTimeInterval(-Double(days) * 86_400)
-            let soonCutoff = Timestamp.format(breachCutoff.addingTimeInterval(86_400))
-            for fixable in [false, true] {
-                // TRUE and FALSE literals (SQLite reads them as 1 and 0): the expression matches the index's, and
-                // PostgreSQL compares a boolean with a boolean.
-                let fix: SQLStatement = fixable ? "TRUE" : "FALSE"
-                let late = try session.fetchValue(
-                    """
-                    SELECT count(*) FROM finding
-                    WHERE state = 'open' AND severityLevel = \(severity.rawValue) AND (fixedVersion IS NOT NULL) = \(fix)
-                      AND firstDetected < \(Timestamp.format(breachCutoff))
-                    """, as: Int.self) ?? 0
-                let early = try session.fetchValue(
-                    """
-                    SELECT count(*) FROM finding
-                    WHERE state = 'open' AND severityLevel = \(severity.rawValue) AND (fixedVersion IS NOT NULL) = \(fix)
-                      AND firstDetected <= \(soonCutoff)
-                    """, as: Int.self) ?? 0
-                counts.breached[severity, default: 0] += late
-                counts.soon[severity, default: 0] += early - late
-            }
+            let severity = SeverityLevel(rawValue: try row.decode(0)) ?? .unknown
+            counts.open[FleetCounts.key(severity, try row.decode(1)), default: 0] += try row.decode(2, as: Int.self)
+            let late = try row.decode(3, as: Int.self)
+            counts.breached[severity, default: 0] += late
+            counts.soon[severity, default: 0] += try row.decode(4, as: Int.self) - late
         }
         // Closed findings are all on superseded images; only the columns the closing time needs (no joins).
         if !facts.supersessions.isEmpty {
