@@ -8,6 +8,10 @@ extension AdvisoryStore {
     struct IntakeBatch {
         /// Id and `modified` of each stored record, by OSV id.
         var stored: [String: (id: Int64, modified: String)] = [:]
+        /// Records inserted ahead by ``insertNew(_:_:encoder:now:)`` whose own version has not been upserted yet.
+        var fresh: Set<String> = []
+        /// The aliases and upstream ids of each written advisory (the last version written of it).
+        var aliases: [Int64: [(alias: String, kind: String)]] = [:]
         /// The match keys of each written advisory (the last version written of it).
         var keys: [Int64: [String]] = [:]
 
@@ -18,13 +22,64 @@ extension AdvisoryStore {
             }
         }
 
-        /// Inserts the match keys of the advisories written.
-        func insertKeys(_ session: any SQLSession) throws {
-            var batch = SQLBatchInsert(into: "advisoryKey", columns: ["advisoryId", "matchKey"], tail: "ON CONFLICT DO NOTHING")
-            for (advisoryId, keys) in self.keys.sorted(by: { $0.key < $1.key }) {
-                for key in keys { batch.append(advisoryId, key) }
+        /// Inserts, in one batch, the first version of each record not stored yet (what upserting the records in
+        /// order would insert one by one: a record's first version is always written when none is stored), so that
+        /// ``upsertAdvisory(_:_:batch:encoder:now:)`` only updates. Returns nothing; the ids are in ``stored``.
+        mutating func insertNew(_ session: any SQLSession, _ records: [ValidatedOSVRecord], encoder: JSONEncoder, now: String) throws {
+            var insert = SQLBatchInsert(
+                into: "advisory",
+                columns: [
+                    "modified", "published", "withdrawn", "summary", "severityLevel", "severityScore", "severitySource",
+                    "record", "updatedAt", "osvId", "vulnerabilityId", "importedAt", "fixFirstSeen",
+                ],
+                tail: "ON CONFLICT (osvId) DO NOTHING RETURNING id, osvId")
+            var firsts: [String: String] = [:]
+            for validated in records where stored[validated.id] == nil && firsts[validated.id] == nil {
+                let row = try AdvisoryRow(validated, encoder: encoder, now: now)
+                firsts[validated.id] = validated.modified.utc
+                insert.append(
+                    validated.modified.utc, validated.published?.utc, validated.withdrawn?.utc, validated.record.summary,
+                    row.severity.level.rawValue, row.severity.score, row.severity.source.stored, row.json, now, validated.id,
+                    validated.id, now, row.fixSeen)
             }
-            try session.insert(batch)
+            guard insert.count > 0 else { return }
+            let inserted = try session.insert(insert).rows
+            // The matching lock is held: no other writer stores one of these ids meanwhile.
+            guard inserted.count == insert.count else { throw StorageError.conflict("advisories were stored by another writer meanwhile") }
+            for row in inserted {
+                let osvId = try row.decode(1, as: String.self)
+                stored[osvId] = (try row.decode(0, as: Int64.self), firsts[osvId] ?? "")
+                fresh.insert(osvId)
+            }
+        }
+
+        /// Inserts the aliases and match keys of the advisories written.
+        func insertAliasesAndKeys(_ session: any SQLSession) throws {
+            var aliasRows = SQLBatchInsert(into: "advisoryAlias", columns: ["advisoryId", "alias", "kind"], tail: "ON CONFLICT DO NOTHING")
+            var keyRows = SQLBatchInsert(into: "advisoryKey", columns: ["advisoryId", "matchKey"], tail: "ON CONFLICT DO NOTHING")
+            for advisoryId in Set(aliases.keys).union(keys.keys).sorted() {
+                for (alias, kind) in aliases[advisoryId] ?? [] { aliasRows.append(advisoryId, alias, kind) }
+                for key in keys[advisoryId] ?? [] { keyRows.append(advisoryId, key) }
+            }
+            try session.insert(aliasRows)
+            try session.insert(keyRows)
+        }
+    }
+
+    /// The stored form of one validated record: its severity, JSON text and first sight of a fix.
+    struct AdvisoryRow {
+        let severity: Severity
+        let json: String
+        /// `now` when the record names a fix (the "fix available" stage of time-to-patch: the first stored version
+        /// of the record that names a fix), else nil.
+        let fixSeen: String?
+
+        init(_ validated: ValidatedOSVRecord, encoder: JSONEncoder, now: String) throws {
+            let record = validated.record
+            severity = Severity.from(record: record)
+            json = String(decoding: try encoder.encode(record), as: UTF8.self)
+            let namesFix = record.affected.contains { $0.ranges.contains { $0.events.contains { if case .fixed = $0 { true } else { false } } } }
+            fixSeen = namesFix ? now : nil
         }
     }
 
@@ -42,50 +97,44 @@ extension AdvisoryStore {
         _ session: any SQLSession, _ validated: ValidatedOSVRecord, batch: inout IntakeBatch, encoder: JSONEncoder, now: String
     ) throws -> (AdvisoryIntakeItem.Outcome, Written?) {
         let record = validated.record
-        let existing = batch.stored[record.id]
-        if let existing, !validated.isNewer(thanStoredModified: existing.modified) {
-            return (RFC3339Timestamp(existing.modified) == validated.modified ? .unchanged : .older, nil)
-        }
-        let severity = Severity.from(record: record)
-        let json = String(decoding: try encoder.encode(record), as: UTF8.self)
-        // The "fix available" stage of time-to-patch: the first stored version of the record that names a fix.
-        let namesFix = record.affected.contains { $0.ranges.contains { $0.events.contains { if case .fixed = $0 { true } else { false } } } }
-        let fixSeen: String? = namesFix ? now : nil
         let advisoryId: Int64
-        if let existing {
+        let outcome: AdvisoryIntakeItem.Outcome
+        var severity: Severity
+        if batch.fresh.remove(record.id) != nil, let inserted = batch.stored[record.id] {
+            // Inserted ahead by insertNew.
+            advisoryId = inserted.id
+            outcome = .created
+            severity = Severity.from(record: record)
+        } else if let existing = batch.stored[record.id] {
+            guard validated.isNewer(thanStoredModified: existing.modified) else {
+                return (RFC3339Timestamp(existing.modified) == validated.modified ? .unchanged : .older, nil)
+            }
+            let row = try AdvisoryRow(validated, encoder: encoder, now: now)
             advisoryId = existing.id
+            outcome = .updated
+            severity = row.severity
             try session.execute(
                 """
                 UPDATE advisory SET modified = \(validated.modified.utc), published = \(validated.published?.utc),
                     withdrawn = \(validated.withdrawn?.utc), summary = \(record.summary),
                     severityLevel = \(severity.level.rawValue), severityScore = \(severity.score),
-                    severitySource = \(severity.source.stored), record = \(json), updatedAt = \(now),
-                    fixFirstSeen = coalesce(fixFirstSeen, \(fixSeen))
+                    severitySource = \(severity.source.stored), record = \(row.json), updatedAt = \(now),
+                    fixFirstSeen = coalesce(fixFirstSeen, \(row.fixSeen))
                 WHERE id = \(advisoryId)
                 """)
+            // Aliases and keys written before this transaction; those of earlier versions in it are replaced in batch.
             try session.execute("DELETE FROM advisoryAlias WHERE advisoryId = \(advisoryId)")
             try session.execute("DELETE FROM advisoryKey WHERE advisoryId = \(advisoryId)")
         } else {
-            guard let inserted = try session.fetchValue(
-                """
-                INSERT INTO advisory (modified, published, withdrawn, summary, severityLevel, severityScore,
-                    severitySource, record, updatedAt, osvId, vulnerabilityId, importedAt, fixFirstSeen)
-                VALUES (\(validated.modified.utc), \(validated.published?.utc), \(validated.withdrawn?.utc),
-                    \(record.summary), \(severity.level.rawValue), \(severity.score), \(severity.source.stored), \(json),
-                    \(now), \(record.id), \(record.id), \(now), \(fixSeen))
-                ON CONFLICT (osvId) DO NOTHING
-                RETURNING id
-                """, as: Int64.self)
-            else { throw StorageError.conflict("advisory \(record.id) was not stored") }
-            advisoryId = inserted
+            throw StorageError.conflict("advisory \(record.id) was not stored")
         }
         batch.stored[record.id] = (advisoryId, validated.modified.utc)
-        var aliases = SQLBatchInsert(into: "advisoryAlias", columns: ["advisoryId", "alias", "kind"], tail: "ON CONFLICT DO NOTHING")
-        for id in Set(record.aliases) where id != record.id { aliases.append(advisoryId, id, "alias") }
-        for id in Set(record.upstream) where id != record.id { aliases.append(advisoryId, id, "upstream") }
-        try session.insert(aliases)
+        var aliases: [(alias: String, kind: String)] = []
+        for id in Set(record.aliases) where id != record.id { aliases.append((id, "alias")) }
+        for id in Set(record.upstream) where id != record.id { aliases.append((id, "upstream")) }
+        batch.aliases[advisoryId] = aliases
         batch.keys[advisoryId] = MatchKey.keys(for: record).map(\.value)
-        return (existing == nil ? .created : .updated, Written(advisoryId: advisoryId, record: record, severityLevel: severity.level.rawValue))
+        return (outcome, Written(advisoryId: advisoryId, record: record, severityLevel: severity.level.rawValue))
     }
 
     /// Recomputes the alias groups of `osvIds` over every stored record connected to them through ids, aliases and
@@ -125,20 +174,43 @@ extension AdvisoryStore {
         var groups = VulnerabilityGroups()
         for (member, entry) in members { groups.add(id: member, aliases: entry.aliases, upstream: entry.upstream) }
         // Only members whose canonical id changed, with their findings (written with their advisory's id, so equal
-        // to it); one pair of statements per canonical id (a group has one, unless cut by the bound above).
-        var idsByCanonical: [String: [Int64]] = [:]
-        for (member, entry) in members {
+        // to it): one statement per table and chunk of (id, canonical id) pairs.
+        var changed: [(id: Int64, canonical: String)] = []
+        for (member, entry) in members.sorted(by: { $0.value.id < $1.value.id }) {
             let canonical = groups.canonicalID(of: member)
-            if canonical != entry.stored { idsByCanonical[canonical, default: []].append(entry.id) }
+            if canonical != entry.stored { changed.append((entry.id, canonical)) }
         }
-        for (canonical, ids) in idsByCanonical {
+        let chunk = 1_000
+        for start in stride(from: 0, to: changed.count, by: chunk) {
+            let pairs = pairsTable(changed[start..<min(start + chunk, changed.count)])
             try session.execute(
-                "UPDATE advisory SET vulnerabilityId = \(canonical) WHERE id IN \(set: ids) AND vulnerabilityId <> \(canonical)")
+                """
+                UPDATE advisory SET vulnerabilityId = v.column2 FROM \(pairs) AS v
+                WHERE advisory.id = v.column1 AND advisory.vulnerabilityId <> v.column2
+                """)
             try session.execute(
-                "UPDATE finding SET vulnerabilityId = \(canonical) WHERE advisoryId IN \(set: ids) AND vulnerabilityId <> \(canonical)")
+                """
+                UPDATE finding SET vulnerabilityId = v.column2 FROM \(pairs) AS v
+                WHERE finding.advisoryId = v.column1 AND finding.vulnerabilityId <> v.column2
+                """)
         }
         var canonical: [String: String] = [:]
         for osvId in osvIds { canonical[osvId] = groups.canonicalID(of: osvId) }
         return canonical
+    }
+
+    /// `(VALUES (id, canonical), …)`: a table whose columns both engines name column1 and column2.
+    private static func pairsTable(_ pairs: ArraySlice<(id: Int64, canonical: String)>) -> SQLStatement {
+        var table = SQLStatement.StringInterpolation(literalCapacity: 8 + pairs.count * 6, interpolationCount: pairs.count * 2)
+        table.appendLiteral("(VALUES ")
+        for (offset, pair) in pairs.enumerated() {
+            table.appendLiteral(offset == 0 ? "(" : ", (")
+            table.appendInterpolation(pair.id)
+            table.appendLiteral(", ")
+            table.appendInterpolation(pair.canonical)
+            table.appendLiteral(")")
+        }
+        table.appendLiteral(")")
+        return SQLStatement(stringInterpolation: table)
     }
 }

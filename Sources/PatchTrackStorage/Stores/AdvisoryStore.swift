@@ -94,6 +94,7 @@ public struct AdvisoryStore: Sendable {
                 var outcomes: [(AdvisoryIntakeItem.Outcome, [String])] = []
                 var written: [Written] = []
                 var batch = try IntakeBatch(session, osvIds: records.map(\.record.id))
+                try batch.insertNew(session, records, encoder: encoder, now: now)
                 for validated in records {
                     let notes = validated.unsupportedEntries.map { "affected[\($0.affectedIndex)]: unsupported ecosystem \($0.ecosystem)" }
                         + validated.warnings.map(\.description)
@@ -101,7 +102,7 @@ public struct AdvisoryStore: Sendable {
                     if let version { written.append(version) }
                     outcomes.append((outcome, outcome == .older ? ["a newer version (by modified) is stored; ignored"] : notes))
                 }
-                try batch.insertKeys(session)
+                try batch.insertAliasesAndKeys(session)
                 // The alias groups of every record written, once they are all stored; then each version prepared with
                 // its group's id and matched.
                 let canonical = try Self.regroup(session, around: Array(Set(written.map(\.record.id))))
