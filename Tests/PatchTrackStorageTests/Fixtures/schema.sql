@@ -381,7 +381,6 @@ CREATE INDEX findingFate_on_successorImageId ON findingFate(successorImageId);
 CREATE INDEX finding_on_advisoryId ON finding(advisoryId);
 CREATE INDEX finding_on_componentId ON finding(componentId);
 CREATE INDEX finding_on_imageId_state ON finding(imageId, state, severityLevel);
-CREATE INDEX finding_on_state_severity ON finding(state, severityLevel);
 CREATE INDEX finding_on_state_sla ON finding(state, severityLevel, (fixedVersion IS NOT NULL), firstDetected);
 CREATE INDEX finding_on_vulnerabilityId ON finding(vulnerabilityId);
 CREATE INDEX imageRunning_on_imageId ON imageRunning(imageId);
