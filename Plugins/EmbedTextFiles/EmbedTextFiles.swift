@@ -35,8 +35,11 @@ struct EmbedTextFiles: BuildToolPlugin {
             .filter { $0.pathExtension == "sql" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         let outputURL = context.pluginWorkDirectoryURL.appending(path: output)
+        // The tool lists the directory itself when it runs: SwiftPM may reuse this plan (it does not re-run plugins
+        // for a file added outside the targets' sources), and the directory input reruns the command when a file is
+        // added; the files are inputs for edits to them.
         return .buildCommand(
-            displayName: "Embedding \(files.count) \(mode)", executable: tool,
-            arguments: [mode, outputURL.path] + files.map(\.path), inputFiles: files, outputFiles: [outputURL])
+            displayName: "Embedding \(mode)", executable: tool,
+            arguments: [mode, outputURL.path, folder.path], inputFiles: [folder] + files, outputFiles: [outputURL])
     }
 }

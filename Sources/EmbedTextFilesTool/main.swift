@@ -1,6 +1,6 @@
 import Foundation
 
-// Usage: EmbedTextFilesTool migrations|postgres-migrations OUTPUT.swift FILE.sql...
+// Usage: EmbedTextFilesTool migrations|postgres-migrations OUTPUT.swift DIRECTORY (its *.sql files, listed now)
 //        EmbedTextFilesTool openapi OUTPUT.swift openapi.yaml
 // Writes each file's text as a raw string literal whose delimiter is longer than any run of `#` in the file.
 
@@ -29,7 +29,12 @@ case "openapi":
 default:
     let name = mode == "postgres-migrations" ? "EmbeddedPostgresMigrations" : "EmbeddedMigrations"
     source += "enum \(name) {\n    /// Every migration file, ordered by name.\n    static let all: [(name: String, sql: String)] = [\n"
-    for path in files.sorted(by: { ($0 as NSString).lastPathComponent < ($1 as NSString).lastPathComponent }) {
+    // The directory is listed when the command runs, not when the plugin planned it: a migration added since is
+    // embedded (the plugin names the directory as an input, whose modification time changes with its entries).
+    let directory = URL(fileURLWithPath: files.first ?? "migrations", isDirectory: true)
+    let paths = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+        .filter { $0.pathExtension == "sql" }.map(\.path)
+    for path in paths.sorted(by: { ($0 as NSString).lastPathComponent < ($1 as NSString).lastPathComponent }) {
         let url = URL(fileURLWithPath: path)
         let text = try String(contentsOf: url, encoding: .utf8)
         source += "        (name: \"\(url.deletingPathExtension().lastPathComponent)\", sql: \(literal(text))),\n"
