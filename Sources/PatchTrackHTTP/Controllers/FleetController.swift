@@ -26,8 +26,8 @@ struct FleetController {
     @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> Response {
         async let plan = plans.recent()
         let fleet = try await status.current()
-        let (rebuilds, computedAt) = try await plan
-        return try JSONResponse.make(StatusResponse(fleet, plan: rebuilds, planComputedAt: computedAt))
+        let rebuilds = try await plan
+        return try JSONResponse.make(StatusResponse(fleet, plan: rebuilds.plan, planComputedAt: rebuilds.computedAt))
     }
 
     @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -27,12 +27,7 @@ final class GenerationCache<Value: Sendable>: Sendable {
     func value(
         _ variant: String, generation: Int, now: Date, compute: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
-        let kept = entries.withLock { entries -> Value? in
-            guard let entry = entries[variant], entry.generation == generation else { return nil }
-            let age = now.timeIntervalSince(entry.computedAt)
-            return age >= 0 && age < maximumAge ? entry.value : nil
-        }
-        if let kept { return kept }
+        if let kept = kept(variant, generation: generation, now: now) { return kept }
         let task = inFlight.withLock { running -> Task<Value, any Error> in
             if let current = running[variant], current.generation == generation { return current.task }
             let task = Task { [self] in
@@ -48,5 +43,19 @@ final class GenerationCache<Value: Sendable>: Sendable {
             return task
         }
         return try await task.value
+    }
+
+    /// The value of `variant` if computed at `generation` less than `maximumAge` before `now`.
+    func kept(_ variant: String, generation: Int, now: Date) -> Value? {
+        entries.withLock { entries in
+            guard let entry = entries[variant], entry.generation == generation else { return nil }
+            let age = now.timeIntervalSince(entry.computedAt)
+            return age >= 0 && age < maximumAge ? entry.value : nil
+        }
+    }
+
+    /// The last value computed for `variant`, whatever its generation and age, with when it was computed.
+    func latest(_ variant: String) -> (value: Value, computedAt: Date)? {
+        entries.withLock { entries in entries[variant].map { ($0.value, $0.computedAt) } }
     }
 }

@@ -4,55 +4,53 @@ import PatchTrackCore
 import PatchTrackStorage
 import Synchronization
 
-/// The last computed rebuild plan with the write generation it was computed at. Dashboards poll the plan; it only
-/// changes when data is written (or, for the age rule, with time), so it is reused until either happens.
+/// The rebuild plan per write generation and its encoded answers. Dashboards poll the plan; it only changes when
+/// data is written (or, for the age rule, with time), so it is reused until either happens. The plan itself is a
+/// ``GenerationCache`` entry (one computation per generation however many requests miss together: 32 clients
+/// arriving after a write would otherwise run 32 plans on 2 cores); the answers encoded from it are kept beside it.
 final class PlanCache: Sendable {
-    private struct Entry {
-        let plan: RebuildPlan
-        let generatedAt: Date
-        let generation: Int
-        /// Encoded answers of this plan by variant (format and query), with their entity tags, at most
-        /// `maximumBodies` of them.
-        var bodies: [String: (body: ByteBuffer, tag: String)] = [:]
-    }
-
+    /// How long a plan is reused without a write: its age rule moves with time.
+    static let maximumAge: TimeInterval = 60
     private static let maximumBodies = 8
 
-    private let entry = Mutex<Entry?>(nil)
+    /// Encoded answers of the plan computed at `generation`, by variant (format and query), with their entity tags.
+    private struct Bodies {
+        let generation: Int
+        let computedAt: Date
+        var byVariant: [String: (body: ByteBuffer, tag: String)] = [:]
+    }
+
+    let plans = GenerationCache<PlanAt>(maximumAge: PlanCache.maximumAge, maximumVariants: 1)
+    private let bodies = Mutex<Bodies?>(nil)
     private let refreshing = Mutex(false)
-    /// The plan being computed now and the generation it is for: requests that miss the cache at the same
-    /// generation wait for it instead of each computing the same plan (32 clients arriving after a write would
-    /// otherwise run 32 plans on 2 cores).
-    private let inFlight = Mutex<(generation: Int, task: Task<(RebuildPlan, Date), any Error>)?>(nil)
 
-    /// The plan computed at `generation`, if it is younger than `maximumAge` seconds.
-    func plan(generation: Int, maximumAge: TimeInterval) -> (RebuildPlan, Date)? {
-        entry.withLock { entry in
-            guard let entry, entry.generation == generation, Date().timeIntervalSince(entry.generatedAt) < maximumAge else { return nil }
-            return (entry.plan, entry.generatedAt)
+    /// The variant under which ``plans`` keeps the plan.
+    static let variant = "plan"
+
+    /// The encoded answer `variant` of the plan computed at `generation` and its entity tag, if kept and still fresh
+    /// at `now` (the database's clock).
+    func body(_ variant: String, generation: Int, now: Date) -> (body: ByteBuffer, tag: String)? {
+        bodies.withLock { bodies in
+            guard let bodies, bodies.generation == generation else { return nil }
+            let age = now.timeIntervalSince(bodies.computedAt)
+            guard age >= 0, age < Self.maximumAge else { return nil }
+            return bodies.byVariant[variant]
         }
     }
 
-    /// The encoded answer `variant` of the plan computed at `generation` and its entity tag, if kept and still fresh.
-    func body(_ variant: String, generation: Int, maximumAge: TimeInterval) -> (body: ByteBuffer, tag: String)? {
-        entry.withLock { entry in
-            guard let entry, entry.generation == generation, Date().timeIntervalSince(entry.generatedAt) < maximumAge else { return nil }
-            return entry.bodies[variant]
+    /// Keeps an encoded answer of `plan`, computed at `generation`, with its entity tag.
+    func store(body: ByteBuffer, tag: String, variant: String, of plan: PlanAt, generation: Int) {
+        bodies.withLock { bodies in
+            if bodies?.generation != generation || bodies?.computedAt != plan.computedAt {
+                bodies = Bodies(generation: generation, computedAt: plan.computedAt)
+            }
+            guard (bodies?.byVariant.count ?? 0) < Self.maximumBodies else { return }
+            bodies?.byVariant[variant] = (body, tag)
         }
     }
 
-    /// Keeps an encoded answer of the plan computed at `generation`, with its entity tag.
-    func store(body: ByteBuffer, tag: String, variant: String, generation: Int) {
-        entry.withLock { entry in
-            guard entry?.generation == generation, (entry?.bodies.count ?? 0) < Self.maximumBodies else { return }
-            entry?.bodies[variant] = (body, tag)
-        }
-    }
-
-    /// The last plan computed, whatever its generation and age, with when it was computed.
-    func latest() -> (RebuildPlan, Date)? {
-        entry.withLock { entry in entry.map { ($0.plan, $0.generatedAt) } }
-    }
+    /// The last plan computed, whatever its generation and age.
+    func latest() -> PlanAt? { plans.latest(Self.variant)?.value }
 
     /// Claims the one background refresh allowed at a time; false when one is running.
     func claimRefresh() -> Bool {
@@ -67,30 +65,12 @@ final class PlanCache: Sendable {
     func endRefresh() {
         refreshing.withLock { $0 = false }
     }
+}
 
-    /// The computation of the plan at `generation`: the one running, or `compute` started now.
-    func computation(
-        generation: Int, _ compute: @escaping @Sendable () async throws -> (RebuildPlan, Date)
-    ) -> Task<(RebuildPlan, Date), any Error> {
-        inFlight.withLock { running in
-            if let running, running.generation == generation { return running.task }
-            let task = Task { try await compute() }
-            running = (generation, task)
-            return task
-        }
-    }
-
-    /// Forgets the computation at `generation` once it ended (a later miss starts a new one).
-    func computationEnded(generation: Int) {
-        inFlight.withLock { running in
-            if running?.generation == generation { running = nil }
-        }
-    }
-
-    /// Keeps `plan`.
-    func store(_ plan: RebuildPlan, generatedAt: Date, generation: Int) {
-        entry.withLock { $0 = Entry(plan: plan, generatedAt: generatedAt, generation: generation) }
-    }
+/// A rebuild plan and when (by the database's clock) it was computed.
+struct PlanAt: Sendable {
+    let plan: RebuildPlan
+    let computedAt: Date
 }
 
 /// The rebuild plan of the current data, computed at most once per write generation (and minute).
@@ -99,26 +79,21 @@ struct PlanSource: Sendable {
     let cache: PlanCache
 
     /// The plan of the current data: the cached one when no write happened since and it is under a minute old.
-    func current(generation: Int? = nil) async throws -> (RebuildPlan, Date) {
+    func current(generation: Int? = nil) async throws -> PlanAt {
         let generation = if let generation { generation } else { try await database.writeGeneration() }
-        if let cached = cache.plan(generation: generation, maximumAge: 60) { return cached }
-        let computation = cache.computation(generation: generation) { [database, cache] in
-            defer { cache.computationEnded(generation: generation) }
+        return try await cache.plans.value(PlanCache.variant, generation: generation, now: database.currentDate) { [database] in
             let input = try await database.rebuilds.rebuildPlanInput()
-            let plan = try Self.plan(input)
-            cache.store(plan, generatedAt: input.now, generation: generation)
-            return (plan, input.now)
+            return PlanAt(plan: try Self.plan(input), computedAt: input.now)
         }
-        return try await computation.value
     }
 
     /// The current plan when it is cached; otherwise the last one computed, while a fresh plan is computed in the
     /// background (one at a time); only when none was ever computed does the caller wait. For the figures of
     /// dashboards and scrapes, which may lag one write behind for the few hundred milliseconds a plan takes.
-    func recent() async throws -> (RebuildPlan, Date) {
+    func recent() async throws -> PlanAt {
         let generation = try await database.writeGeneration()
-        if let cached = cache.plan(generation: generation, maximumAge: 60) { return cached }
         guard let latest = cache.latest() else { return try await current(generation: generation) }
+        if let cached = cache.plans.kept(PlanCache.variant, generation: generation, now: database.currentDate) { return cached }
         if cache.claimRefresh() {
             Task.detached { [self] in
                 defer { cache.endRefresh() }
@@ -133,7 +108,7 @@ struct PlanSource: Sendable {
 
     /// Images needing a rebuild by reason code (each image once per reason it has), from ``recent()``.
     func reasonCounts() async throws -> [String: Int] {
-        Self.reasonCounts(try await recent().0)
+        Self.reasonCounts(try await recent().plan)
     }
 
     static func reasonCounts(_ plan: RebuildPlan) -> [String: Int] {

@@ -28,10 +28,11 @@ struct RebuildsController {
         let generation = try await database.writeGeneration()
         // A kept answer comes with its tag, so a dashboard's revalidation costs one generation read: no plan, no
         // encoding, no hash.
-        if let (body, tag) = cache.body(variant, generation: generation, maximumAge: 60) {
+        if let (body, tag) = cache.body(variant, generation: generation, now: database.currentDate) {
             return Response(status: .ok, headers: [.contentType: contentType, .eTag: tag], body: .init(byteBuffer: body))
         }
-        let (plan, generatedAt) = try await currentPlan(generation: generation)
+        let current = try await plans.current(generation: generation)
+        let (plan, generatedAt) = (current.plan, current.computedAt)
         let entries = plan.entries(matching: filter)
         let body: ByteBuffer
         if csv {
@@ -42,7 +43,7 @@ struct RebuildsController {
             body = json.buffer
         }
         let tag = ConditionalGetMiddleware.entityTag(contentType: contentType, body: body)
-        cache.store(body: body, tag: tag, variant: variant, generation: generation)
+        cache.store(body: body, tag: tag, variant: variant, of: current, generation: generation)
         return Response(status: .ok, headers: [.contentType: contentType, .eTag: tag], body: .init(byteBuffer: body))
     }
 
@@ -51,7 +52,7 @@ struct RebuildsController {
         guard let image = try await database.registry.image(digest: digest.value) else {
             throw ProblemDetails.notFound("image \(digest) is not tracked")
         }
-        let (plan, _) = try await currentPlan(generation: database.writeGeneration())
+        let plan = try await plans.current(generation: database.writeGeneration()).plan
         let response: RebuildExplanationResponse
         switch plan.explain(digest) {
         case .rebuild(let entry):
@@ -109,10 +110,6 @@ struct RebuildsController {
     }
 
     // MARK: - Helpers
-
-    private func currentPlan(generation: Int) async throws -> (RebuildPlan, Date) {
-        try await plans.current(generation: generation)
-    }
 
     private static func digest(_ request: Request, _ context: AppRequestContext) throws -> Digest {
         guard let digest = try? Digest(parsing: request.pathParameter("digest", context)) else {
