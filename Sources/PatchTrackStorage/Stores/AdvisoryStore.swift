@@ -93,6 +93,7 @@ public struct AdvisoryStore: Sendable {
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 var outcomes: [(AdvisoryIntakeItem.Outcome, [String])] = []
                 var written: [Written] = []
+                var created = Set<Int64>()
                 var batch = try IntakeBatch(session, osvIds: records.map(\.record.id))
                 try batch.insertNew(session, records, encoder: encoder, now: now)
                 for validated in records {
@@ -100,6 +101,7 @@ public struct AdvisoryStore: Sendable {
                         + validated.warnings.map(\.description)
                     let (outcome, version) = try Self.upsertAdvisory(session, validated, batch: &batch, encoder: encoder, now: now)
                     if let version { written.append(version) }
+                    if let version, outcome == .created { created.insert(version.advisoryId) }
                     outcomes.append((outcome, outcome == .older ? ["a newer version (by modified) is stored; ignored"] : notes))
                 }
                 try batch.insertAliasesAndKeys(session)
@@ -113,7 +115,7 @@ public struct AdvisoryStore: Sendable {
                     cache.store(id: version.advisoryId, updatedAt: now, matcher: advisory.matcher, scheme: advisory.scheme)
                     return advisory
                 }
-                try Matching.matchAdvisories(session, prepared, now: now)
+                try Matching.matchAdvisories(session, prepared, created: created, now: now)
                 return outcomes
             }
             for (offset, (outcome, messages)) in zip(offsets, written) {

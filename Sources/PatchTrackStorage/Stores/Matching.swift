@@ -232,7 +232,11 @@ enum Matching {
     /// Matches freshly written advisories against every stored component sharing a key with them, loading each
     /// key's components once for all of them (a component under several keys is one candidate), and reconciles
     /// their findings as Core's ``FindingDecision`` decides them.
-    static func matchAdvisories(_ session: any SQLSession, _ advisories: [PreparedAdvisory], now: String) throws {
+    /// `created` lists the advisories inserted by this transaction: until their first run is reconciled they have
+    /// no finding, so there is none to look up for resolving.
+    static func matchAdvisories(
+        _ session: any SQLSession, _ advisories: [PreparedAdvisory], created: Set<Int64> = [], now: String
+    ) throws {
         guard !advisories.isEmpty else { return }
         var keys: [String] = []
         var seen = Set<String>()
@@ -242,6 +246,7 @@ enum Matching {
         let (candidates, positionsByKey) = try candidates(session, matchKeys: keys)
         // Advisories of distinct ids touch distinct findings: reconciled together. A later version of an advisory
         // written in the same transaction starts a new run, reconciled after the runs before it, as one by one.
+        var reconciled = Set<Int64>()
         var start = 0
         while start < advisories.count {
             var ids = Set<Int64>()
@@ -254,7 +259,10 @@ enum Matching {
                         DesiredFinding(candidate: candidates[affected.candidate], advisory: advisory, fixedVersion: affected.fixedVersion))
                 }
             }
-            try reconcileFindings(session, scope: .advisories(advisories[start..<end].map(\.id)), desired: desired, now: now)
+            let run = advisories[start..<end].map(\.id)
+            let firstFindings = run.allSatisfy { created.contains($0) && !reconciled.contains($0) }
+            try reconcileFindings(session, scope: firstFindings ? .none : .advisories(run), desired: desired, now: now)
+            reconciled.formUnion(run)
             start = end
         }
     }
