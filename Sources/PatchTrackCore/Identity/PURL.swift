@@ -39,13 +39,15 @@ public struct PURL: Hashable, Sendable, CustomStringConvertible {
         qualifiers: [String: String] = [:],
         subpath: String? = nil
     ) throws(PURLError) {
-        let namespaceSegments = (namespace ?? "").split(separator: "/").map(String.init)
-        let trimmedName = name.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        let subpathSegments = (subpath ?? "").split(separator: "/").map(String.init)
+        let namespaceSegments = (namespace ?? "").utf8.split(separator: UInt8(ascii: "/")).map { String(Substring($0)) }
+        var trimmedName = Substring(name)
+        while trimmedName.utf8.first == UInt8(ascii: "/") { trimmedName = Substring(trimmedName.utf8.dropFirst()) }
+        while trimmedName.utf8.last == UInt8(ascii: "/") { trimmedName = Substring(trimmedName.utf8.dropLast()) }
+        let subpathSegments = (subpath ?? "").utf8.split(separator: UInt8(ascii: "/")).map { String(Substring($0)) }
         try self.init(
             validating: type,
             namespaceSegments: namespaceSegments,
-            name: trimmedName,
+            name: String(trimmedName),
             version: version,
             qualifierPairs: qualifiers.map { (key: $0.key, value: $0.value) },
             subpathSegments: subpathSegments
