@@ -37,7 +37,7 @@ public func buildRouter(
     let heavyReads = ReadBulkhead(limit: configuration.heavyReads)
     // One registry per application: no process-wide metrics bootstrap (tests build many applications per process).
     let metrics = AppMetrics()
-    let plans = PlanSource(database: database, cache: PlanCache())
+    let plans = PlanSource(database: database, cache: PlanCache { try await database.writeGeneration() })
     // A scrape reads a few aggregates and the last computed plan's counts (refreshed in the background when stale),
     // never a full plan per scrape.
     let fleetStatus = FleetStatusSource(database: database)

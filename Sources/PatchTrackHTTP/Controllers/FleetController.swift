@@ -11,7 +11,14 @@ struct FleetController {
     let status: FleetStatusSource
     /// Every breach list asked for (by status and severity), kept per write generation: the pages of one list and
     /// the dashboards polling it share one computation per change (or per 30 s, as standings move with time).
-    let breachLists = GenerationCache<[FindingProgress]>(maximumAge: 30)
+    let breachLists: GenerationCache<[FindingProgress]>
+
+    init(database: AppDatabase, plans: PlanSource, status: FleetStatusSource) {
+        self.database = database
+        self.plans = plans
+        self.status = status
+        breachLists = GenerationCache(maximumAge: 30) { try await database.writeGeneration() }
+    }
 
     var endpoints: [Endpoint] {
         [

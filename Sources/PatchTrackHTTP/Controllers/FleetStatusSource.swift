@@ -6,7 +6,12 @@ import PatchTrackStorage
 /// `/metrics` scrape read it, so a dashboard polling both costs one computation per change.
 struct FleetStatusSource: Sendable {
     let database: AppDatabase
-    let cache = GenerationCache<FleetStatus>(maximumAge: 30, maximumVariants: 1)
+    let cache: GenerationCache<FleetStatus>
+
+    init(database: AppDatabase) {
+        self.database = database
+        cache = GenerationCache(maximumAge: 30, maximumVariants: 1) { try await database.writeGeneration() }
+    }
 
     /// The status of the current data.
     func current() async throws -> FleetStatus {

@@ -20,9 +20,14 @@ final class PlanCache: Sendable {
         var byVariant: [String: (body: ByteBuffer, tag: String)] = [:]
     }
 
-    let plans = GenerationCache<PlanAt>(maximumAge: PlanCache.maximumAge, maximumVariants: 1)
+    let plans: GenerationCache<PlanAt>
     private let bodies = Mutex<Bodies?>(nil)
     private let refreshing = Mutex(false)
+
+    /// `currentGeneration` reads the database's write generation (for a plan computation queued behind another).
+    init(currentGeneration: @escaping @Sendable () async throws -> Int) {
+        plans = GenerationCache(maximumAge: PlanCache.maximumAge, maximumVariants: 1, currentGeneration: currentGeneration)
+    }
 
     /// The variant under which ``plans`` keeps the plan.
     static let variant = "plan"
