@@ -23,6 +23,6 @@ struct BackgroundJobs: Service {
         // With no job, waits for the shutdown: a service that returns would stop the whole group.
         guard !runner.jobs.isEmpty else { return try await gracefulShutdown() }
         // Stops at the start of a graceful shutdown (giving the leases up), before the database closes.
-        try await cancelWhenGracefulShutdown { await runner.run() }
+        await cancelWhenGracefulShutdown { await runner.run() }
     }
 }
