@@ -20,8 +20,10 @@
 //   source version of Debian and Ubuntu binaries is chosen by `Component.advisoryPackage`
 //   (Component+Matching.swift).
 
-/// One OSV record prepared for matching many packages.
-public struct AdvisoryMatcher: Sendable {
+/// One OSV record prepared for matching many packages. A class of constants: prepared once and shared by every
+/// scan it is matched for, so passing it along (caches, candidate lists) retains one reference instead of copying
+/// its four arrays and strings.
+public final class AdvisoryMatcher: Sendable {
     /// The record id.
     public let recordID: String
     /// Whether the record is withdrawn (then it matches nothing).
