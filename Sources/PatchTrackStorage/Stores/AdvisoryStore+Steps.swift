@@ -91,7 +91,7 @@ extension AdvisoryStore {
     }
 
     /// Upserts one validated record (with its aliases; its keys are left in `batch`, its alias group is recomputed
-    /// for the whole transaction by ``regroup(_:around:)``). Returns what happened and, when it was written, what was
+    /// for the whole transaction by ``regroup(_:around:created:)``). Returns what happened and, when it was written, what was
     /// written.
     static func upsertAdvisory(
         _ session: any SQLSession, _ validated: ValidatedOSVRecord, batch: inout IntakeBatch, encoder: JSONEncoder, now: String
@@ -142,7 +142,10 @@ extension AdvisoryStore {
     /// returns the canonical id of each of `osvIds`. Run once per transaction, after its records are written: a
     /// group's canonical id is a minimum over its members (``VulnerabilityGroups``), so the groups of the written
     /// state are those that regrouping after each record would end with, in a few queries for all records.
-    static func regroup(_ session: any SQLSession, around osvIds: [String]) throws -> [String: String] {
+    ///
+    /// `created`: advisories inserted by this transaction, which no finding names yet (their findings are matched
+    /// after regrouping, with the canonical id): only the advisory row of those is updated.
+    static func regroup(_ session: any SQLSession, around osvIds: [String], created: Set<Int64> = []) throws -> [String: String] {
         guard !osvIds.isEmpty else { return [:] }
         var members: [String: (id: Int64, aliases: [String], upstream: [String], stored: String)] = [:]
         var known = Set(osvIds)
@@ -188,6 +191,10 @@ extension AdvisoryStore {
                 UPDATE advisory SET vulnerabilityId = v.column2 FROM \(pairs) AS v
                 WHERE advisory.id = v.column1 AND advisory.vulnerabilityId <> v.column2
                 """)
+        }
+        let withFindings = changed.filter { !created.contains($0.id) }
+        for start in stride(from: 0, to: withFindings.count, by: chunk) {
+            let pairs = pairsTable(withFindings[start..<min(start + chunk, withFindings.count)])
             try session.execute(
                 """
                 UPDATE finding SET vulnerabilityId = v.column2 FROM \(pairs) AS v

@@ -107,7 +107,7 @@ public struct AdvisoryStore: Sendable {
                 try batch.insertAliasesAndKeys(session)
                 // The alias groups of every record written, once they are all stored; then each version prepared with
                 // its group's id and matched.
-                let canonical = try Self.regroup(session, around: Array(Set(written.map(\.record.id))))
+                let canonical = try Self.regroup(session, around: Array(Set(written.map(\.record.id))), created: created)
                 let prepared = written.map { version in
                     let advisory = Matching.prepare(
                         id: version.advisoryId, record: version.record, severityLevel: version.severityLevel,
