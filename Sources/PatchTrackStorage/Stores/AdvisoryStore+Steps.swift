@@ -8,8 +8,9 @@ extension AdvisoryStore {
     struct IntakeBatch {
         /// Id and `modified` of each stored record, by OSV id.
         var stored: [String: (id: Int64, modified: String)] = [:]
-        /// Records inserted ahead by ``insertNew(_:_:encoder:now:)`` whose own version has not been upserted yet.
-        var fresh: Set<String> = []
+        /// Records inserted ahead by ``insertNew(_:_:encoder:now:)`` whose own version has not been upserted yet, with
+        /// the severity stored for them.
+        var fresh: [String: Severity] = [:]
         /// The aliases and upstream ids of each written advisory (the last version written of it).
         var aliases: [Int64: [(alias: String, kind: String)]] = [:]
         /// The match keys of each written advisory (the last version written of it).
@@ -33,10 +34,10 @@ extension AdvisoryStore {
                     "record", "updatedAt", "osvId", "vulnerabilityId", "importedAt", "fixFirstSeen",
                 ],
                 tail: "ON CONFLICT (osvId) DO NOTHING RETURNING id, osvId")
-            var firsts: [String: String] = [:]
+            var firsts: [String: (modified: String, severity: Severity)] = [:]
             for validated in records where stored[validated.id] == nil && firsts[validated.id] == nil {
                 let row = try AdvisoryRow(validated, encoder: encoder, now: now)
-                firsts[validated.id] = validated.modified.utc
+                firsts[validated.id] = (validated.modified.utc, row.severity)
                 insert.append(
                     validated.modified.utc, validated.published?.utc, validated.withdrawn?.utc, validated.record.summary,
                     row.severity.level.rawValue, row.severity.score, row.severity.source.stored, row.json, now, validated.id,
@@ -48,8 +49,9 @@ extension AdvisoryStore {
             guard inserted.count == insert.count else { throw StorageError.conflict("advisories were stored by another writer meanwhile") }
             for row in inserted {
                 let osvId = try row.decode(1, as: String.self)
-                stored[osvId] = (try row.decode(0, as: Int64.self), firsts[osvId] ?? "")
-                fresh.insert(osvId)
+                guard let first = firsts[osvId] else { continue }
+                stored[osvId] = (try row.decode(0, as: Int64.self), first.modified)
+                fresh[osvId] = first.severity
             }
         }
 
@@ -99,12 +101,12 @@ extension AdvisoryStore {
         let record = validated.record
         let advisoryId: Int64
         let outcome: AdvisoryIntakeItem.Outcome
-        var severity: Severity
-        if batch.fresh.remove(record.id) != nil, let inserted = batch.stored[record.id] {
+        let severity: Severity
+        if let stored = batch.fresh.removeValue(forKey: record.id), let inserted = batch.stored[record.id] {
             // Inserted ahead by insertNew.
             advisoryId = inserted.id
             outcome = .created
-            severity = Severity.from(record: record)
+            severity = stored
         } else if let existing = batch.stored[record.id] {
             guard validated.isNewer(thanStoredModified: existing.modified) else {
                 return (RFC3339Timestamp(existing.modified) == validated.modified ? .unchanged : .older, nil)
@@ -183,27 +185,31 @@ extension AdvisoryStore {
             let canonical = groups.canonicalID(of: member)
             if canonical != entry.stored { changed.append((entry.id, canonical)) }
         }
-        let chunk = 1_000
-        for start in stride(from: 0, to: changed.count, by: chunk) {
-            let pairs = pairsTable(changed[start..<min(start + chunk, changed.count)])
-            try session.execute(
-                """
-                UPDATE advisory SET vulnerabilityId = v.column2 FROM \(pairs) AS v
-                WHERE advisory.id = v.column1 AND advisory.vulnerabilityId <> v.column2
-                """)
+        try update(session, changed) { pairs in
+            """
+            UPDATE advisory SET vulnerabilityId = v.column2 FROM \(pairs) AS v
+            WHERE advisory.id = v.column1 AND advisory.vulnerabilityId <> v.column2
+            """
         }
-        let withFindings = changed.filter { !created.contains($0.id) }
-        for start in stride(from: 0, to: withFindings.count, by: chunk) {
-            let pairs = pairsTable(withFindings[start..<min(start + chunk, withFindings.count)])
-            try session.execute(
-                """
-                UPDATE finding SET vulnerabilityId = v.column2 FROM \(pairs) AS v
-                WHERE finding.advisoryId = v.column1 AND finding.vulnerabilityId <> v.column2
-                """)
+        try update(session, changed.filter { !created.contains($0.id) }) { pairs in
+            """
+            UPDATE finding SET vulnerabilityId = v.column2 FROM \(pairs) AS v
+            WHERE finding.advisoryId = v.column1 AND finding.vulnerabilityId <> v.column2
+            """
         }
         var canonical: [String: String] = [:]
         for osvId in osvIds { canonical[osvId] = groups.canonicalID(of: osvId) }
         return canonical
+    }
+
+    /// Runs `statement` over `pairs`, 1,000 pairs at a time, each chunk given as ``pairsTable(_:)``.
+    private static func update(
+        _ session: any SQLSession, _ pairs: [(id: Int64, canonical: String)], _ statement: (SQLStatement) -> SQLStatement
+    ) throws {
+        let chunk = 1_000
+        for start in stride(from: 0, to: pairs.count, by: chunk) {
+            try session.execute(statement(pairsTable(pairs[start..<min(start + chunk, pairs.count)])))
+        }
     }
 
     /// `(VALUES (id, canonical), …)`: a table whose columns both engines name column1 and column2.

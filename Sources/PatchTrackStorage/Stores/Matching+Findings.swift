@@ -8,8 +8,9 @@ extension Matching {
         case image(Int64)
         /// The findings of these advisories.
         case advisories([Int64])
-        /// None: the findings desired are the first of their advisories (just inserted), nothing is open to resolve.
-        case none
+        /// Advisories inserted by this transaction and not reconciled yet: the findings desired are their first,
+        /// nothing is open to resolve.
+        case newAdvisories
     }
 
     /// The key of a finding: one per image, package and advisory.
@@ -48,7 +49,7 @@ extension Matching {
         let kept = Set(try session.insert(batch).rows.map { try $0.decode(0, as: Int64.self) })
         let open: [SQLRow]
         switch scope {
-        case .none:
+        case .newAdvisories:
             open = []
         case .image(let imageId):
             open = try session.fetchAll("SELECT id FROM finding WHERE imageId = \(imageId) AND state = 'open'")

@@ -261,7 +261,7 @@ enum Matching {
             }
             let run = advisories[start..<end].map(\.id)
             let firstFindings = run.allSatisfy { created.contains($0) && !reconciled.contains($0) }
-            try reconcileFindings(session, scope: firstFindings ? .none : .advisories(run), desired: desired, now: now)
+            try reconcileFindings(session, scope: firstFindings ? .newAdvisories : .advisories(run), desired: desired, now: now)
             reconciled.formUnion(run)
             start = end
         }
