@@ -14,6 +14,8 @@ public struct AppDatabase: Sendable {
     let preparedAdvisories = PreparedAdvisoryCache()
     /// The VEX-suppressed findings and each image's highest open severity, per finding-write generation.
     let findingFacts = FindingFactsCache()
+    /// The rebuild plan's input as of the last plan, patched with the images each later write changed.
+    let planInput = PlanInputCache()
 
     /// Wraps an open executor.
     public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
@@ -121,7 +123,7 @@ public struct AppDatabase: Sendable {
     /// Finding lists, known advisory ids, images a vulnerability affects.
     public var findings: FindingStore { FindingStore(executor: executor, now: now) }
     /// The rebuild plan input, rebuild requests and image bases.
-    public var rebuilds: RebuildStore { RebuildStore(executor: executor, now: now) }
+    public var rebuilds: RebuildStore { RebuildStore(executor: executor, now: now, inputCache: planInput) }
     /// The fleet status and SLA breaches (sharing this process's finding facts).
     public var fleet: FleetStore { FleetStore(executor: executor, now: now, findingFacts: findingFacts) }
     /// Vulnerability progress, exposure history and finding timelines.

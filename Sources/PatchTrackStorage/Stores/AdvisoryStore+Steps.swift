@@ -185,6 +185,7 @@ extension AdvisoryStore {
             let canonical = groups.canonicalID(of: member)
             if canonical != entry.stored { changed.append((entry.id, canonical)) }
         }
+        try logGroupChanges(session, members: members.map { ($0.value.id, $0.key, $0.value.stored) }, groups: groups, created: created)
         try update(session, changed) { pairs in
             """
             UPDATE advisory SET vulnerabilityId = v.column2 FROM \(pairs) AS v
@@ -200,6 +201,22 @@ extension AdvisoryStore {
         var canonical: [String: String] = [:]
         for osvId in osvIds { canonical[osvId] = groups.canonicalID(of: osvId) }
         return canonical
+    }
+
+    /// Logs the images whose planning data a change of alias groups may change: the findings of every group an
+    /// advisory stored before this transaction belongs to, before and after (their vulnerability id, and the ids a
+    /// VEX statement may name). Groups of new advisories only hold the new findings, which matching logs.
+    private static func logGroupChanges(
+        _ session: any SQLSession, members: [(id: Int64, osvId: String, stored: String)], groups: VulnerabilityGroups,
+        created: Set<Int64>
+    ) throws {
+        guard members.contains(where: { !created.contains($0.id) }) else { return }
+        var vulnerabilityIds = Set(members.map(\.stored))
+        for member in members { vulnerabilityIds.insert(groups.canonicalID(of: member.osvId)) }
+        let images = try session.fetchAll(
+            "SELECT DISTINCT imageId FROM finding WHERE vulnerabilityId IN \(set: vulnerabilityIds.sorted())"
+        ).map { try $0.decode(0, as: Int64.self) }
+        if images.count > 5_000 { session.logEveryImageChanged() } else { session.logImageChanges(images) }
     }
 
     /// Runs `statement` over `pairs`, 1,000 pairs at a time, each chunk given as ``pairsTable(_:)``.

@@ -86,7 +86,8 @@ public struct AdvisoryStore: Sendable {
             try Task.checkCancellation()
             let offsets = Array(accepted[start..<min(start + chunk, accepted.count)])
             let records = offsets.compactMap { entries[$0].entry.record }
-            let written = try await context.generations.write { session in
+            // Its steps log the images whose findings change, or every image when alias groups change.
+            let written = try await context.generations.write(imageChanges: .declared) { session in
                 // First: scans and advisories matched by other processes are committed before anything here is read.
                 try session.serialize(on: .matching)
                 let encoder = JSONEncoder()

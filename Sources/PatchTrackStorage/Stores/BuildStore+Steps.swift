@@ -34,6 +34,7 @@ extension BuildStore {
     /// Marks `imageId` superseded by `successorId`, closes its open requests, and decides its findings' fate when
     /// the successor has been scanned already.
     static func supersede(_ session: any SQLSession, imageId: Int64, by successorId: Int64, buildId: Int64, now: String) throws {
+        session.logImageChanges([imageId, successorId])
         try session.execute(
             """
             INSERT INTO supersession (imageId, successorImageId, buildId, supersededAt)

@@ -69,7 +69,8 @@ public struct BuildStore: Sendable {
     /// findings get their fate. Returns the build and whether it is new.
     public func record(_ report: BuildReport, by token: TokenInfo) async throws -> (build: StoredBuild, created: Bool) {
         let now = context.timestamp
-        return try await context.generations.write { session in
+        // Its steps log the images they change: the built image, tag moves, the superseded image.
+        return try await context.generations.write(imageChanges: .declared) { session in
             // A finished build decides the fates of the replaced image's findings from the successor's findings:
             // it waits for a scan or advisory ingest that is changing those on another replica.
             try session.serialize(on: .matching)

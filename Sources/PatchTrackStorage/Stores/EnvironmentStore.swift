@@ -41,7 +41,7 @@ public struct EnvironmentStore: Sendable {
     /// Creates or updates environment `name`. Returns it and whether it is new.
     public func put(name: String, _ settings: EnvironmentSettings) async throws -> (StoredEnvironment, created: Bool) {
         let now = context.timestamp
-        return try await context.generations.write(affectsFindings: false) { session in
+        return try await context.generations.write(affectsFindings: false, imageChanges: .declared) { session in
             let exists = try session.fetchValue("SELECT count(*) FROM environment WHERE name = \(name)", as: Int.self) ?? 0
             try session.execute(
                 """

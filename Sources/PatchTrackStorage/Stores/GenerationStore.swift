@@ -47,33 +47,97 @@ public struct GenerationStore: Sendable {
     /// order concurrent writers' commits) as short as possible. One row per statement, always `findingWrites` before
     /// `writes`: a single `UPDATE generation` would lock the two rows in heap order, which moves with every update, so
     /// two writers could each hold the row the other waits for (a deadlock, seen under eight concurrent writers).
+    /// The last statement returns the new `writes` generation.
     static func bump(affectsFindings: Bool) -> [SQLStatement] {
         affectsFindings
             ? ["UPDATE generation SET value = value + 1 WHERE name = 'findingWrites'",
-               "UPDATE generation SET value = value + 1 WHERE name = 'writes'"]
-            : ["UPDATE generation SET value = value + 1 WHERE name = 'writes'"]
+               "UPDATE generation SET value = value + 1 WHERE name = 'writes' RETURNING value"]
+            : ["UPDATE generation SET value = value + 1 WHERE name = 'writes' RETURNING value"]
     }
 
+    /// Generations of `imageChange` rows kept: a plan input cached at an older generation is loaded again whole.
+    static let imageChangeRetention = 10_000
+
     /// Runs `body` as one write transaction and, when it changed a row, bumps the generations in it (a request
-    /// refused after reading keeps every cache).
+    /// refused after reading keeps every cache) and logs the images it changed (``ImageChangeLogging``).
     public func write<T: Sendable>(
-        affectsFindings: Bool = true, _ body: @escaping @Sendable (any SQLSession) throws -> T
+        affectsFindings: Bool = true, imageChanges: ImageChangeLogging = .everything,
+        _ body: @escaping @Sendable (any SQLSession) throws -> T
     ) async throws -> T {
         try await executor.write { session in
             let counting = CountingSession(base: session)
             let result = try body(counting)
-            if counting.changes > 0 {
-                for statement in Self.bump(affectsFindings: affectsFindings) { try session.execute(statement) }
+            guard counting.changes > 0 else { return result }
+            let statements = Self.bump(affectsFindings: affectsFindings)
+            for statement in statements.dropLast() { try session.execute(statement) }
+            guard let generation = try session.fetchValue(statements[statements.count - 1], as: Int64.self) else {
+                throw StorageError.conflict("the write generation is missing")
             }
+            let changed: Set<Int64?> = switch imageChanges {
+            case .everything: [nil]
+            case .declared: counting.changedEverything ? [nil] : Set(counting.changedImages.map { $0 })
+            }
+            try Self.log(changed, generation: generation, session)
             return result
         }
     }
+
+    /// Writes the `imageChange` rows of generation `generation` (`nil`: every image), and every 256th generation
+    /// prunes the rows older than ``imageChangeRetention`` generations.
+    private static func log(_ changed: Set<Int64?>, generation: Int64, _ session: any SQLSession) throws {
+        if !changed.isEmpty {
+            var rows = SQLBatchInsert(into: "imageChange", columns: ["generation", "imageId"])
+            rows.reserveCapacity(changed.count)
+            for imageId in changed.contains(nil) ? [nil] : changed.sorted(by: { $0! < $1! }) { rows.append(generation, imageId) }
+            _ = try session.insert(rows)
+        }
+        if generation % 256 == 0 {
+            try session.execute("DELETE FROM imageChange WHERE generation <= \(generation - Int64(imageChangeRetention))")
+        }
+    }
+
+    /// The images changed after generation `generation` up to `session`'s snapshot, or `nil` when any image may have
+    /// changed (a write logged every image, or the rows were pruned).
+    static func imagesChanged(_ session: any SQLSession, after generation: Int, upTo current: Int) throws -> Set<Int64>? {
+        guard current - generation < imageChangeRetention - 256 else { return nil }
+        var changed: Set<Int64> = []
+        var everything = false
+        try session.forEachRow("SELECT imageId FROM imageChange WHERE generation > \(generation) AND generation <= \(current)") { row in
+            if let id = try row.decode(0, as: Int64?.self) { changed.insert(id) } else { everything = true }
+        }
+        return everything ? nil : changed
+    }
 }
 
-/// A session that counts the rows its statements changed (`RETURNING` inserts count as changes too).
+/// What a write transaction logs in `imageChange`, the log that lets the rebuild plan's input be patched instead of
+/// loaded again.
+public enum ImageChangeLogging: Sendable {
+    /// The write may change any image's planning data: one row for every image. The safe default.
+    case everything
+    /// The write's steps name the images whose planning data (the image, its tags, findings, components or rebuild
+    /// requests) they change, with ``SQLSession/logImageChanges(_:)``; none named, no row.
+    case declared
+}
+
+extension SQLSession {
+    /// Names images whose planning data this write transaction changes (see ``ImageChangeLogging/declared``).
+    func logImageChanges(_ imageIds: some Sequence<Int64>) {
+        (self as? CountingSession)?.changedImages.formUnion(imageIds)
+    }
+
+    /// Says that this write transaction may change any image's planning data (e.g. VEX suppression or alias groups).
+    func logEveryImageChanged() {
+        (self as? CountingSession)?.changedEverything = true
+    }
+}
+
+/// A session that counts the rows its statements changed (`RETURNING` inserts count as changes too) and collects the
+/// images the write's steps say they changed.
 private final class CountingSession: SQLSession {
     let base: any SQLSession
     private(set) var changes = 0
+    var changedImages: Set<Int64> = []
+    var changedEverything = false
 
     init(base: any SQLSession) {
         self.base = base

@@ -72,7 +72,7 @@ public struct InventoryStore: Sendable {
     ) async throws -> InventoryOutcome? {
         let now = context.timestamp
         let cutoff = retentionDays.map { Timestamp.format(context.now().addingTimeInterval(-Double($0) * 86_400)) }
-        return try await context.generations.write(affectsFindings: false) { session -> InventoryOutcome? in
+        return try await context.generations.write(affectsFindings: false, imageChanges: .declared) { session -> InventoryOutcome? in
             // The environment's row is locked: two replicas posting for one environment post one after the other.
             guard let environmentId = try EnvironmentStore.lockEnvironment(session, name: name) else { return nil }
             var repositoryIds: [String: Int64] = [:]
@@ -157,7 +157,7 @@ public struct InventoryStore: Sendable {
     /// many went.
     public func prune(retentionDays: Int) async throws -> Int {
         let cutoff = Timestamp.format(context.now().addingTimeInterval(-Double(retentionDays) * 86_400))
-        return try await context.generations.write(affectsFindings: false) { session in
+        return try await context.generations.write(affectsFindings: false, imageChanges: .declared) { session in
             try Self.prune(session, before: cutoff, "TRUE")
         }
     }

@@ -39,8 +39,10 @@ extension Matching {
                 RETURNING id
                 """)
         batch.reserveCapacity(desired.count)
+        var images = Set<Int64>()
         for finding in unique(desired) {
             let candidate = finding.candidate
+            images.insert(candidate.imageId)
             batch.append(
                 candidate.imageId, candidate.componentId, candidate.purl, candidate.ecosystem, candidate.name, candidate.version,
                 candidate.layerDigest, finding.advisory.id, finding.advisory.vulnerabilityId, finding.fixedVersion,
@@ -52,17 +54,22 @@ extension Matching {
         case .newAdvisories:
             open = []
         case .image(let imageId):
-            open = try session.fetchAll("SELECT id FROM finding WHERE imageId = \(imageId) AND state = 'open'")
+            open = try session.fetchAll("SELECT id, imageId FROM finding WHERE imageId = \(imageId) AND state = 'open'")
         case .advisories(let advisoryIds):
             // By the advisories' index: without statistics SQLite would walk every open finding of the fleet
             // (`finding_on_state_sla`) for a set of ids it cannot size.
             open = try session.fetchAll(
                 """
-                SELECT id FROM finding\(session.dialect.indexedBy("finding_on_advisoryId"))
+                SELECT id, imageId FROM finding\(session.dialect.indexedBy("finding_on_advisoryId"))
                 WHERE advisoryId IN \(set: advisoryIds) AND state = 'open'
                 """)
         }
-        let gone = try open.map { try $0.decode(0, as: Int64.self) }.filter { !kept.contains($0) }
+        var gone: [Int64] = []
+        for row in open where !kept.contains(try row.decode(0, as: Int64.self)) {
+            gone.append(try row.decode(0, as: Int64.self))
+            images.insert(try row.decode(1, as: Int64.self))
+        }
+        session.logImageChanges(images)
         if !gone.isEmpty {
             try session.execute(
                 "UPDATE finding SET state = 'resolved', resolvedAt = \(now), componentId = NULL WHERE id IN \(set: gone)")

@@ -73,7 +73,7 @@ public struct PolicyStore: Sendable {
         by token: TokenInfo, _ change: @escaping @Sendable (inout RebuildRules, inout ServiceLevel) -> Void
     ) async throws -> StoredPolicy {
         let now = context.timestamp
-        return try await context.generations.write(affectsFindings: false) { session in
+        return try await context.generations.write(affectsFindings: false, imageChanges: .declared) { session in
             try session.serialize(on: .policy)
             let old = try Self.loadDefaults(session)
             var rules = old.rules
@@ -106,7 +106,7 @@ public struct PolicyStore: Sendable {
         repository: String, override: RebuildRulesOverride, by token: TokenInfo
     ) async throws -> StoredRepositoryPolicy {
         let now = context.timestamp
-        return try await context.generations.write(affectsFindings: false) { session in
+        return try await context.generations.write(affectsFindings: false, imageChanges: .declared) { session in
             try session.serialize(on: .policy)
             let old = try Self.loadOverrides(session, repository: repository).first
             let maximumAge: String

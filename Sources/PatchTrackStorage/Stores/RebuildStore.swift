@@ -14,10 +14,14 @@ public struct StoredRebuildRequest: Sendable, Equatable {
 /// for both engines.
 public struct RebuildStore: Sendable {
     let context: StoreContext
+    /// The plan input kept between plans (patched with the images each write changed), or nil to load it whole.
+    let inputCache: PlanInputCache?
 
-    /// Wraps an executor; `now` is the planning clock and stamps requests.
-    public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// Wraps an executor; `now` is the planning clock and stamps requests. Without `inputCache`, each plan input is
+    /// loaded whole.
+    public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }, inputCache: PlanInputCache? = nil) {
         context = StoreContext(executor: executor, now: now)
+        self.inputCache = inputCache
     }
 
     // MARK: - Plan input
@@ -27,7 +31,9 @@ public struct RebuildStore: Sendable {
     /// VEX suppression and layer origin), open requests, the policy and the injected clock's time.
     public func rebuildPlanInput() async throws -> RebuildPlanInput {
         let now = context.now()
-        return try await context.executor.read { session in try Self.loadPlanInput(session, now: now) }
+        return try await context.executor.read { [inputCache] session in
+            try Self.loadPlanInput(session, now: now, cache: inputCache)
+        }
     }
 
     // MARK: - Requests
@@ -35,10 +41,11 @@ public struct RebuildStore: Sendable {
     /// Records a request to rebuild the image with `digest`; nil when the image is not tracked.
     public func requestRebuild(digest: String, reason: String, by token: TokenInfo) async throws -> StoredRebuildRequest? {
         let now = context.timestamp
-        return try await context.generations.write { session in
+        return try await context.generations.write(imageChanges: .declared) { session in
             guard let imageId = try session.fetchValue("SELECT id FROM image WHERE digest = \(digest)", as: Int64.self) else {
                 return nil
             }
+            session.logImageChanges([imageId])
             guard let id = try session.fetchValue(
                 """
                 INSERT INTO rebuildRequest (imageId, reason, tokenId, requestedBy, requestedAt)
@@ -57,10 +64,11 @@ public struct RebuildStore: Sendable {
     /// is not tracked.
     public func setBase(digest: String, base: ImageReference) async throws -> StoredImage {
         let now = context.timestamp
-        return try await context.generations.write { session in
+        return try await context.generations.write(imageChanges: .declared) { session in
             guard let imageId = try session.fetchValue("SELECT id FROM image WHERE digest = \(digest)", as: Int64.self) else {
                 throw StorageError.notFound("image \(digest)")
             }
+            session.logImageChanges([imageId])
             if let baseDigest = base.digest {
                 let baseRepositoryId = try RegistryStore.repositoryID(session, name: base.repository.value, now: now)
                 try session.execute(

@@ -18,7 +18,7 @@ public struct RegistryStore: Sendable {
     /// Returns the stored image and whether it was new.
     public func registerImage(_ registration: ImageRegistration) async throws -> (image: StoredImage, created: Bool) {
         let now = context.timestamp
-        return try await context.generations.write { session in
+        return try await context.generations.write(imageChanges: .declared) { session in
             let created = try Self.upsertImage(session, registration, now: now)
             guard let image = try Self.storedImages(session, ids: [created.id]).first else {
                 throw StorageError.notFound("image \(registration.digest)")
@@ -146,6 +146,7 @@ public struct RegistryStore: Sendable {
                 """)
             imageId = existing
         }
+        session.logImageChanges([imageId])
         for tag in registration.tags {
             try moveTag(session, repositoryId: repositoryId, name: tag, to: imageId, now: now)
         }
@@ -198,6 +199,7 @@ public struct RegistryStore: Sendable {
             ON CONFLICT (repositoryId, name) DO NOTHING RETURNING id
             """, as: Int64.self)
         {
+            session.logImageChanges([imageId])
             try session.execute(
                 "INSERT INTO tagHistory (tagId, imageId, previousImageId, movedAt) VALUES (\(tagId), \(imageId), \(nil as Int64?), \(now))")
             return
@@ -208,6 +210,7 @@ public struct RegistryStore: Sendable {
             let tagId: Int64 = try row.decode("id")
             let previous: Int64 = try row.decode("imageId")
             guard previous != imageId else { return }
+            session.logImageChanges([previous, imageId])
             try session.execute("UPDATE tag SET imageId = \(imageId), updatedAt = \(now) WHERE id = \(tagId)")
             try session.execute(
                 "INSERT INTO tagHistory (tagId, imageId, previousImageId, movedAt) VALUES (\(tagId), \(imageId), \(previous), \(now))")

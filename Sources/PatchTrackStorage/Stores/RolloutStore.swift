@@ -105,7 +105,7 @@ public struct RolloutStore: Sendable {
     public func create(_ request: RolloutRequest, by token: TokenInfo) async throws -> (StoredRollout, created: Bool) {
         let now = context.timestamp
         let startedAt = request.startedAt.map(Timestamp.format) ?? now
-        return try await context.generations.write(affectsFindings: false) { session in
+        return try await context.generations.write(affectsFindings: false, imageChanges: .declared) { session in
             guard let environmentId = try EnvironmentStore.lockEnvironment(session, name: request.environment) else {
                 throw StorageError.invalid(field: "environment", message: "no environment is named \(request.environment)")
             }
@@ -164,7 +164,7 @@ public struct RolloutStore: Sendable {
     /// Records a reported event of rollout `id`. Nil when no such rollout; a conflict when it has finished.
     public func recordEvent(id: Int64, status: RolloutState, weight: Int?, at: Date?, by token: TokenInfo) async throws -> StoredRollout? {
         let now = context.timestamp
-        return try await context.generations.write(affectsFindings: false) { session in
+        return try await context.generations.write(affectsFindings: false, imageChanges: .declared) { session in
             guard let state = try session.fetchValue(
                 "SELECT state FROM rollout WHERE id = \(id) \(SQLStatement.forUpdate)", as: String.self)
             else { return nil }

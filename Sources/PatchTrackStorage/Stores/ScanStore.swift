@@ -93,7 +93,7 @@ public struct ScanStore: Sendable {
         let countsJSON = try StoredJSON.text(counts)
         let skippedJSON = try StoredJSON.text(skipped.map { ["path": $0.path, "reference": $0.reference ?? "", "reason": $0.reason] })
         let cache = self.cache
-        return try await context.generations.write { session in
+        return try await context.generations.write(imageChanges: .declared) { session in
             // First: scans and advisories matched by other processes are committed before anything here is read.
             try session.serialize(on: .matching)
             let (imageId, _) = try RegistryStore.upsertImage(session, registration, now: now)

@@ -15,7 +15,7 @@ public struct TokenStore: Sendable {
     public func create(name: String, role: Role, createdBy: Int64? = nil) async throws -> NewToken {
         let (lookupKey, secret) = TokenSecret.generate()
         let createdAt = context.timestamp
-        return try await context.generations.write(affectsFindings: false) { session in
+        return try await context.generations.write(affectsFindings: false, imageChanges: .declared) { session in
             try Self.insert(session, name: name, role: role, lookupKey: lookupKey, secret: secret, createdAt: createdAt, createdBy: createdBy)
         }
     }
@@ -25,7 +25,7 @@ public struct TokenStore: Sendable {
     public func createInitialAdminIfNeeded(name: String = "initial-admin") async throws -> NewToken? {
         let (lookupKey, secret) = TokenSecret.generate()
         let createdAt = context.timestamp
-        return try await context.generations.write(affectsFindings: false) { session -> NewToken? in
+        return try await context.generations.write(affectsFindings: false, imageChanges: .declared) { session -> NewToken? in
             try session.serialize(on: .initialAdminToken)
             let admins = try session.fetchValue(
                 "SELECT count(*) FROM token WHERE role = \(Role.admin.rawValue) AND revokedAt IS NULL", as: Int.self)
@@ -44,7 +44,7 @@ public struct TokenStore: Sendable {
     /// Revokes token `id` at once. Revoking a revoked token changes nothing.
     public func revoke(id: Int64) async throws -> TokenInfo {
         let revokedAt = context.timestamp
-        return try await context.generations.write(affectsFindings: false) { session in
+        return try await context.generations.write(affectsFindings: false, imageChanges: .declared) { session in
             try session.execute(
                 "UPDATE token SET revokedAt = \(revokedAt) WHERE id = \(id) AND revokedAt IS NULL")
             guard let row = try session.fetchOne("SELECT \(Self.columns) FROM token WHERE id = \(id)") else {

@@ -142,6 +142,10 @@ CREATE TABLE image (
     firstSeen TEXT NOT NULL,
     lastSeen TEXT NOT NULL
 );
+CREATE TABLE imageChange (
+    generation INTEGER NOT NULL CHECK (generation > 0),
+    imageId INTEGER
+);
 CREATE TABLE imageRunning (
     environmentId INTEGER NOT NULL REFERENCES environment(id) ON DELETE CASCADE,
     imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
@@ -383,6 +387,7 @@ CREATE INDEX finding_on_componentId ON finding(componentId);
 CREATE INDEX finding_on_imageId_state ON finding(imageId, state, severityLevel);
 CREATE INDEX finding_on_state_sla ON finding(state, severityLevel, (fixedVersion IS NOT NULL), firstDetected);
 CREATE INDEX finding_on_vulnerabilityId ON finding(vulnerabilityId);
+CREATE INDEX imageChange_on_generation ON imageChange (generation);
 CREATE INDEX imageRunning_on_imageId ON imageRunning(imageId);
 CREATE INDEX image_on_baseDigest ON image(baseDigest);
 CREATE INDEX image_on_repositoryId ON image(repositoryId, id);
