@@ -48,4 +48,41 @@ struct RebuildPlanJSONTests {
         // then
         #expect(written == encoded)
     }
+
+    @Test("entries reused from the last answer give the bytes of a fresh encoding, after entries change, come and go")
+    func reusedEntriesGiveFreshBytes() throws {
+        let app = try RepositoryName(parsing: "ghcr.io/acme/app")
+        let now = Date(timeIntervalSince1970: 1_795_000_000)
+        let digests = try (0..<6).map { try Digest(parsing: "sha256:" + String(repeating: String($0), count: 64)) }
+        func plan(_ severities: [SeverityLevel?]) throws -> RebuildPlan {
+            var input = RebuildPlanInput(images: [], now: now)
+            for (digest, severity) in zip(digests, severities) {
+                input.images.append(PlanImage(digest: digest, repository: app, tags: ["latest"], created: now))
+                if let severity {
+                    input.findings[digest] = [
+                        PlanFinding(advisoryID: "CVE-2026-1", package: "openssl", installedVersion: "1", fixedVersion: "2", severity: severity)
+                    ]
+                }
+            }
+            return try RebuildPlanner.plan(input)
+        }
+        func fresh(_ plan: RebuildPlan) -> String {
+            var writer = RebuildPlanJSON(capacity: 16)
+            writer.writePlan(generatedAt: Timestamp.format(now), waveCount: plan.waveCount, entries: plan.entries)
+            return String(buffer: writer.buffer)
+        }
+        let encodings = EntryEncodings()
+        let plans = [
+            try plan([.high, .critical, nil, .low, .high, nil]),
+            try plan([.high, .high, nil, .low, .high, .medium]),  // one entry changed, one added
+            try plan([nil, .high, .critical, .low, nil, .medium]),  // entries removed, one added
+            try plan([nil, .high, .critical, .low, nil, .medium]),  // nothing changed: every entry reused
+        ]
+        for (round, plan) in plans.enumerated() {
+            var writer = RebuildPlanJSON(capacity: 16)
+            writer.writePlan(generatedAt: Timestamp.format(now), waveCount: plan.waveCount, entries: plan.entries, reusing: encodings)
+            #expect(String(buffer: writer.buffer) == fresh(plan), "round \(round)")
+            #expect(Set(encodings.kept().keys) == Set(plan.entries.map(\.digest)), "round \(round)")
+        }
+    }
 }

@@ -40,7 +40,7 @@ extension RebuildPlanner {
     }
 
     /// `base_image_needs_rebuild`: whether the base the rebuild starts from is in the plan (planned before this image).
-    static func baseRebuildOutcome(rebuildBase: Digest?, trackedBase: PlanImage?, baseWave: Int?) -> CheckOutcome {
+    static func baseRebuildOutcome(rebuildBase: Digest?, trackedBase: RepositoryName?, baseWave: Int?) -> CheckOutcome {
         guard let rebuildBase else {
             return .passed(.baseImageNeedsRebuild, "neither the base digest nor the base tag's current digest is known")
         }
@@ -48,9 +48,9 @@ extension RebuildPlanner {
             return .passed(.baseImageNeedsRebuild, "base \(rebuildBase) is not among the planned images")
         }
         guard let baseWave else {
-            return .passed(.baseImageNeedsRebuild, "base \(trackedBase.repository.value)@\(rebuildBase) needs no rebuild")
+            return .passed(.baseImageNeedsRebuild, "base \(trackedBase.value)@\(rebuildBase) needs no rebuild")
         }
-        return .reason(.baseImageNeedsRebuild(base: rebuildBase, repository: trackedBase.repository, baseWave: baseWave))
+        return .reason(.baseImageNeedsRebuild(base: rebuildBase, repository: trackedBase, baseWave: baseWave))
     }
 
     /// `max_age_exceeded`: more than `maximumAgeDays` × 24 h between creation and `now`.

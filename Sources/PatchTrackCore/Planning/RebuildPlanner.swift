@@ -8,45 +8,109 @@
 public enum RebuildPlanner {
     /// Plans the rebuilds for `input`; throws when two images share a digest or the lineage has a cycle.
     public static func plan(_ input: RebuildPlanInput) throws(PlanningError) -> RebuildPlan {
+        var memo = RebuildPlanMemo()
+        return try plan(input, memo: &memo)
+    }
+
+    /// Plans the rebuilds for `input`, reusing from `memo` the checks of every image whose own facts did not change
+    /// since the plan that filled it (and its entry, when its age and base checks came out the same too), and leaving
+    /// in it this plan's. The same plan as without a memo.
+    public static func plan(_ input: RebuildPlanInput, memo: inout RebuildPlanMemo) throws(PlanningError) -> RebuildPlan {
         let lineage = try RebuildLineage(images: input.images, tagHeads: input.tagHeads)
         var waves = [Int?](repeating: nil, count: lineage.images.count)
         var entries: [RebuildPlanEntry] = []
         var passedChecks: [Digest: [PlanCheck]] = [:]
+        var rulesByRepository: [RepositoryName: RebuildRules] = [:]
+        var kept = RebuildPlanMemo()
+        kept.entries.reserveCapacity(lineage.images.count)
         for position in lineage.topologicalOrder {
             let image = lineage.images[position]
             let digest = image.digest
-            var outcomes = ownOutcomes(of: image, input: input)
+            let rules = rulesByRepository[image.repository] ?? input.policy.rules(for: image.repository)
+            rulesByRepository[image.repository] = rules
+            let facts = RebuildPlanMemo.Facts(
+                image: image, findings: input.findings[digest] ?? [], requests: input.requests[digest] ?? [],
+                baseHead: image.base.flatMap { base in
+                    base.tag.flatMap { input.tagHeads[RepositoryTag(repository: base.repository, tag: $0)] }
+                }, rules: rules)
+            let previous = memo.entries[digest].flatMap { $0.facts == facts ? $0 : nil }
+            let own = previous?.own ?? ownOutcomes(of: facts, tagHeads: input.tagHeads)
+            let age = ageOutcome(of: image, rules: rules, now: input.now)
             let basePosition = lineage.bases[position]
             let baseWave = basePosition.flatMap { waves[$0] }
-            let rebuildBase = RebuildLineage.rebuildBaseDigest(of: image, tagHeads: input.tagHeads)
-            outcomes.append(
-                baseRebuildOutcome(rebuildBase: rebuildBase, trackedBase: basePosition.map { lineage.images[$0] }, baseWave: baseWave))
-            let reasons = outcomes.compactMap(\.reason).sorted { $0.code < $1.code }
-            guard !reasons.isEmpty else {
-                passedChecks[digest] = outcomes.compactMap(\.passedCheck).sorted { $0.name < $1.name }
-                continue
+            let base = baseRebuildOutcome(
+                rebuildBase: RebuildLineage.rebuildBaseDigest(of: image, tagHeads: input.tagHeads),
+                trackedBase: basePosition.map { lineage.images[$0].repository }, baseWave: baseWave)
+            let decision: RebuildPlanMemo.Decision
+            if let previous, previous.age == age, previous.base == base {
+                decision = previous.decision
+            } else {
+                let outcomes = own + [age, base]
+                let reasons = outcomes.compactMap(\.reason).sorted { $0.code < $1.code }
+                decision = reasons.isEmpty
+                    ? .nothing(outcomes.compactMap(\.passedCheck).sorted { $0.name < $1.name })
+                    : .rebuild(
+                        RebuildPlanEntry(
+                            digest: digest, repository: image.repository, tags: image.tags.sorted(), created: image.created,
+                            base: image.base, wave: (baseWave ?? 0) + 1, reasons: reasons))
             }
-            let wave = (baseWave ?? 0) + 1
-            waves[position] = wave
-            entries.append(
-                RebuildPlanEntry(
-                    digest: digest, repository: image.repository, tags: image.tags.sorted(), created: image.created,
-                    base: image.base, wave: wave, reasons: reasons))
+            kept.entries[digest] = RebuildPlanMemo.Entry(facts: facts, own: own, age: age, base: base, decision: decision)
+            switch decision {
+            case .nothing(let checks):
+                passedChecks[digest] = checks
+            case .rebuild(let entry):
+                waves[position] = entry.wave
+                entries.append(entry)
+            }
         }
+        memo = kept
         return RebuildPlan(entries: RebuildPlanEntry.sortedInPlanOrder(entries), passedChecks: passedChecks)
     }
 
-    /// The checks that depend on the image alone (not on whether its base is rebuilt).
-    static func ownOutcomes(of image: PlanImage, input: RebuildPlanInput) -> [CheckOutcome] {
-        let rules = input.policy.rules(for: image.repository)
-        return [
-            fixableOutcome(findings: input.findings[image.digest] ?? [], rules: rules),
-            baseUpdatedOutcome(of: image, tagHeads: input.tagHeads),
-            ageOutcome(of: image, rules: rules, now: input.now),
-            trustOutcome(of: image, rules: rules),
-            requestOutcome(requests: input.requests[image.digest] ?? []),
+    /// The checks that depend on the image's own facts alone: not on time (the age check) nor on whether its base is
+    /// rebuilt. `tagHeads` is read for the image's base tag only (``RebuildPlanMemo/Facts/baseHead``).
+    static func ownOutcomes(of facts: RebuildPlanMemo.Facts, tagHeads: [RepositoryTag: Digest]) -> [CheckOutcome] {
+        [
+            fixableOutcome(findings: facts.findings, rules: facts.rules),
+            baseUpdatedOutcome(of: facts.image, tagHeads: tagHeads),
+            trustOutcome(of: facts.image, rules: facts.rules),
+            requestOutcome(requests: facts.requests),
         ]
     }
+}
+
+/// Each image's own check outcomes from the last plan, with the facts they were computed from: a plan after a write
+/// that changed a few images decides the checks of those images only. Kept by the caller between plans.
+public struct RebuildPlanMemo: Sendable {
+    /// What an image's own checks read.
+    struct Facts: Equatable, Sendable {
+        let image: PlanImage
+        let findings: [PlanFinding]
+        let requests: [RebuildRequest]
+        /// The digest the image's base tag points to now, when known.
+        let baseHead: Digest?
+        let rules: RebuildRules
+    }
+
+    /// What the plan decided for an image: an entry, or the checks it passed.
+    enum Decision: Sendable {
+        case rebuild(RebuildPlanEntry)
+        case nothing([PlanCheck])
+    }
+
+    /// An image's facts, the outcomes of its own checks, of its age and base checks, and the decision they gave.
+    struct Entry: Sendable {
+        let facts: Facts
+        let own: [CheckOutcome]
+        let age: CheckOutcome
+        let base: CheckOutcome
+        let decision: Decision
+    }
+
+    var entries: [Digest: Entry] = [:]
+
+    /// An empty memo.
+    public init() {}
 }
 
 /// What one check found: a reason to rebuild, or why its reason does not apply.

@@ -21,6 +21,10 @@ final class PlanCache: Sendable {
     }
 
     let plans: GenerationCache<PlanAt>
+    /// The planner's per-image checks of the last plan (plans are computed one at a time: ``plans``).
+    private let memo = Mutex(RebuildPlanMemo())
+    /// The whole plan's entries as JSON, from the last unfiltered JSON answer.
+    let encodings = EntryEncodings()
     private let bodies = Mutex<Bodies?>(nil)
     private let refreshing = Mutex(false)
 
@@ -52,6 +56,14 @@ final class PlanCache: Sendable {
             guard (bodies?.byVariant.count ?? 0) < Self.maximumBodies else { return }
             bodies?.byVariant[variant] = (body, tag)
         }
+    }
+
+    /// Plans `input` with the kept memo, keeping the new one.
+    func plan(_ input: RebuildPlanInput) throws(PlanningError) -> RebuildPlan {
+        var memo = memo.withLock { $0 }
+        let plan = try RebuildPlanner.plan(input, memo: &memo)
+        self.memo.withLock { [memo] in $0 = memo }
+        return plan
     }
 
     /// The last plan computed, whatever its generation and age.
@@ -88,7 +100,7 @@ struct PlanSource: Sendable {
         let generation = if let generation { generation } else { try await database.writeGeneration() }
         return try await cache.plans.value(PlanCache.variant, generation: generation, now: database.currentDate) { [database] in
             let input = try await database.rebuilds.rebuildPlanInput()
-            return PlanAt(plan: try Self.plan(input), computedAt: input.now)
+            return PlanAt(plan: try Self.plan(input, cache: cache), computedAt: input.now)
         }
     }
 
@@ -125,8 +137,9 @@ struct PlanSource: Sendable {
     }
 
     /// Plans, answering a lineage loop (possible when base tags move) as a conflict that names it.
-    static func plan(_ input: RebuildPlanInput) throws -> RebuildPlan {
-        do {
+    static func plan(_ input: RebuildPlanInput, cache: PlanCache? = nil) throws -> RebuildPlan {
+        do throws(PlanningError) {
+            if let cache { return try cache.plan(input) }
             return try RebuildPlanner.plan(input)
         } catch {
             throw ProblemDetails(.conflict, status: .conflict, detail: "the rebuild plan cannot be ordered: \(error.description)")

@@ -39,7 +39,10 @@ struct RebuildsController {
             body = ByteBuffer(string: CSV.render(header: RebuildPlanEntryResponse.csvHeader, rows: entries.map(RebuildPlanEntryResponse.csvRow)))
         } else {
             var json = RebuildPlanJSON(capacity: 1024 + entries.count * 1024)
-            json.writePlan(generatedAt: Timestamp.format(generatedAt), waveCount: plan.waveCount, entries: entries)
+            // The unfiltered plan reuses the JSON of entries that did not change since the last one.
+            json.writePlan(
+                generatedAt: Timestamp.format(generatedAt), waveCount: plan.waveCount, entries: entries,
+                reusing: filter == RebuildPlanFilter() ? cache.encodings : nil)
             body = json.buffer
         }
         let tag = ConditionalGetMiddleware.entityTag(contentType: contentType, body: body)

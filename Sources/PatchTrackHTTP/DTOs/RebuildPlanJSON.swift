@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import PatchTrackCore
+import Synchronization
 
 /// Writes the rebuild plan's JSON straight into a byte buffer, byte for byte what the API's encoder writes for
 /// ``RebuildPlanResponse`` (keys sorted, absent optionals left out, slashes unescaped).
@@ -16,14 +17,35 @@ struct RebuildPlanJSON {
     }
 
     /// The plan response: `generated_at`, `items`, `total`, `wave_count`.
-    mutating func writePlan(generatedAt: String, waveCount: Int, entries: [RebuildPlanEntry]) {
+    mutating func writePlan(
+        generatedAt: String, waveCount: Int, entries: [RebuildPlanEntry], reusing encodings: EntryEncodings? = nil
+    ) {
         raw("{\"generated_at\":")
         string(generatedAt)
         raw(",\"items\":[")
+        let kept = encodings?.kept() ?? [:]
+        var encoded: [Digest: (entry: RebuildPlanEntry, bytes: ByteBuffer)] = [:]
+        if encodings != nil { encoded.reserveCapacity(entries.count) }
         for (index, entry) in entries.enumerated() {
             if index > 0 { raw(",") }
-            writeEntry(entry)
+            guard encodings != nil else {
+                writeEntry(entry)
+                continue
+            }
+            if let previous = kept[entry.digest], previous.entry == entry {
+                var bytes = previous.bytes
+                buffer.writeBuffer(&bytes)
+                encoded[entry.digest] = previous
+            } else {
+                // Its own buffer: a slice of `buffer` kept here would make every later write copy `buffer` whole.
+                var own = RebuildPlanJSON(capacity: 1024)
+                own.writeEntry(entry)
+                var bytes = own.buffer
+                encoded[entry.digest] = (entry, bytes)
+                buffer.writeBuffer(&bytes)
+            }
         }
+        encodings?.keep(encoded)
         raw("],\"total\":")
         integer(entries.count)
         raw(",\"wave_count\":")
@@ -200,5 +222,17 @@ struct RebuildPlanJSON {
 
     private mutating func string(_ text: String) {
         buffer.writeJSONString(text)
+    }
+}
+
+/// Each plan entry's JSON from the last plan written, by digest: a plan after a write that changed a few entries
+/// encodes those only and copies the others' bytes (an entry is reused only when equal to the one encoded).
+final class EntryEncodings: Sendable {
+    private let entries = Mutex<[Digest: (entry: RebuildPlanEntry, bytes: ByteBuffer)]>([:])
+
+    func kept() -> [Digest: (entry: RebuildPlanEntry, bytes: ByteBuffer)] { entries.withLock { $0 } }
+
+    func keep(_ encoded: [Digest: (entry: RebuildPlanEntry, bytes: ByteBuffer)]) {
+        entries.withLock { $0 = encoded }
     }
 }

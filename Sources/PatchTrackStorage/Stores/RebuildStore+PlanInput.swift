@@ -9,7 +9,8 @@ extension RebuildStore {
     static func loadPlanInput(_ session: any SQLSession, now: Date, cache: PlanInputCache?) throws -> RebuildPlanInput {
         let generation = try GenerationStore.read(session).writes
         var state: PlanInputState
-        if let kept = cache?.state(), kept.generation <= generation,
+        // Taken out of the cache while patched: a copy left there would make the patch copy every dictionary.
+        if let kept = cache?.take(), kept.generation <= generation,
             let changed = try GenerationStore.imagesChanged(session, after: kept.generation, upTo: generation)
         {
             state = kept
@@ -252,7 +253,8 @@ public final class PlanInputCache: Sendable {
     /// An empty cache.
     public init() {}
 
-    func state() -> PlanInputState? { kept.withLock { $0 } }
+    /// The kept state, leaving none (a concurrent plan loads the input whole).
+    func take() -> PlanInputState? { kept.withLock { $0.take() } }
 
     func keep(_ state: PlanInputState) {
         kept.withLock { kept in
