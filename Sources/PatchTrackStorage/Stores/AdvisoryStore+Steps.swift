@@ -213,10 +213,7 @@ extension AdvisoryStore {
         guard members.contains(where: { !created.contains($0.id) }) else { return }
         var vulnerabilityIds = Set(members.map(\.stored))
         for member in members { vulnerabilityIds.insert(groups.canonicalID(of: member.osvId)) }
-        let images = try session.fetchAll(
-            "SELECT DISTINCT imageId FROM finding WHERE vulnerabilityId IN \(set: vulnerabilityIds.sorted())"
-        ).map { try $0.decode(0, as: Int64.self) }
-        if images.count > 5_000 { session.logEveryImageChanged() } else { session.logImageChanges(images) }
+        try session.logImagesWithFindings(ofVulnerabilities: vulnerabilityIds)
     }
 
     /// Runs `statement` over `pairs`, 1,000 pairs at a time, each chunk given as ``pairsTable(_:)``.

@@ -125,9 +125,28 @@ extension SQLSession {
         (self as? CountingSession)?.changedImages.formUnion(imageIds)
     }
 
-    /// Says that this write transaction may change any image's planning data (e.g. VEX suppression or alias groups).
+    /// Says that this write transaction may change any image's planning data.
     func logEveryImageChanged() {
         (self as? CountingSession)?.changedEverything = true
+    }
+
+    /// Names the images with findings of the vulnerabilities `ids` (a finding's vulnerability id, or an OSV id or
+    /// alias of an advisory of its group): the images whose findings or VEX suppression a change of those
+    /// vulnerabilities' alias groups or VEX statements may change. Past 5,000 images, every image.
+    func logImagesWithFindings(ofVulnerabilities ids: Set<String>) throws {
+        guard !ids.isEmpty, self is CountingSession else { return }
+        let sorted = ids.sorted()
+        var groups = ids
+        try forEachRow(
+            """
+            SELECT a.vulnerabilityId FROM advisory a WHERE a.osvId IN \(set: sorted)
+            UNION SELECT a.vulnerabilityId FROM advisoryAlias aa JOIN advisory a ON a.id = aa.advisoryId
+            WHERE aa.alias IN \(set: sorted)
+            """
+        ) { row in groups.insert(try row.decode(0, as: String.self)) }
+        let images = try fetchAll("SELECT DISTINCT imageId FROM finding WHERE vulnerabilityId IN \(set: groups.sorted())")
+            .map { try $0.decode(0, as: Int64.self) }
+        if images.count > 5_000 { logEveryImageChanged() } else { logImageChanges(images) }
     }
 }
 

@@ -25,12 +25,20 @@ public struct VEXStore: Sendable {
     /// its earlier versions, so posting it again changes nothing.
     public func ingest(_ document: VEXDocument) async throws -> VEXIngestResult {
         let now = context.timestamp
-        return try await context.generations.write { session in
+        // Logs the images with findings of the statements' vulnerabilities, added or replaced: whose suppression may change.
+        return try await context.generations.write(imageChanges: .declared) { session in
             var result = VEXIngestResult(stored: 0, skipped: document.skipped.map { ($0.path, $0.reason) }, replaced: 0)
+            var vulnerabilities = Set(document.statements.map(\.vulnerability))
             if let id = document.id {
-                result.replaced = try session.execute(
-                    "DELETE FROM vexStatement WHERE format = \(document.format.rawValue) AND documentId = \(id)")
+                let replaced = try session.fetchAll(
+                    """
+                    DELETE FROM vexStatement WHERE format = \(document.format.rawValue) AND documentId = \(id)
+                    RETURNING vulnerabilityId
+                    """)
+                result.replaced = replaced.count
+                for row in replaced { vulnerabilities.insert(try row.decode(0, as: String.self)) }
             }
+            try session.logImagesWithFindings(ofVulnerabilities: vulnerabilities)
             for statement in document.statements {
                 let stated = (statement.timestamp ?? document.timestamp)?.utc
                 for (index, product) in statement.products.enumerated() {
