@@ -43,7 +43,7 @@ struct RebuildPlanMemoTests {
             case 4:
                 input.policy.defaults.minimumSeverity = severities.randomElement(using: &random)!
                 input.policy.defaults.trustedBasePatterns = Bool.random(using: &random)
-                    ? [try RepositoryPattern("ghcr.io/acme/*")] : []
+                    ? [RepositoryPattern("ghcr.io/acme/*")] : []
             case 5:
                 input.now = input.now.addingTimeInterval(Double(Int.random(in: 0...40, using: &random)) * 86_400)
             default:
