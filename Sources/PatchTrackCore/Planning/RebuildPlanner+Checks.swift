@@ -58,13 +58,27 @@ extension RebuildPlanner {
         guard let maximumAgeDays = rules.maximumAgeDays else {
             return .passed(.maxAgeExceeded, "no maximum age for \(image.repository.value)")
         }
-        guard let created = image.created else { return .passed(.maxAgeExceeded, "the creation time is unknown") }
-        let seconds = now.timeIntervalSince(created)
-        let ageDays = Int((seconds / secondsPerDay).rounded(.down))
-        guard seconds > Double(maximumAgeDays) * secondsPerDay else {
-            return .passed(.maxAgeExceeded, "created \(max(ageDays, 0)) day(s) ago, within the maximum of \(maximumAgeDays)")
+        guard let created = image.created, let standing = ageStanding(of: image, rules: rules, now: now) else {
+            return .passed(.maxAgeExceeded, "the creation time is unknown")
         }
-        return .reason(.maxAgeExceeded(created: created, ageDays: ageDays, maximumAgeDays: maximumAgeDays))
+        guard standing.exceeded else {
+            return .passed(.maxAgeExceeded, "created \(max(standing.days, 0)) day(s) ago, within the maximum of \(maximumAgeDays)")
+        }
+        return .reason(.maxAgeExceeded(created: created, ageDays: standing.days, maximumAgeDays: maximumAgeDays))
+    }
+
+    /// Whole days since creation and whether that is past the maximum age: all the age check reads of `now`
+    /// (`nil` without a creation time or a maximum).
+    struct AgeStanding: Equatable, Sendable {
+        let days: Int
+        let exceeded: Bool
+    }
+
+    static func ageStanding(of image: PlanImage, rules: RebuildRules, now: Date) -> AgeStanding? {
+        guard let maximumAgeDays = rules.maximumAgeDays, let created = image.created else { return nil }
+        let seconds = now.timeIntervalSince(created)
+        return AgeStanding(
+            days: Int((seconds / secondsPerDay).rounded(.down)), exceeded: seconds > Double(maximumAgeDays) * secondsPerDay)
     }
 
     /// `untrusted_base`: the base repository against the trusted patterns (none trusts every base).

@@ -35,17 +35,21 @@ public enum RebuildPlanner {
                 }, rules: rules)
             let previous = memo.entries[digest].flatMap { $0.facts == facts ? $0 : nil }
             let own = previous?.own ?? ownOutcomes(of: facts, tagHeads: input.tagHeads)
-            let age = ageOutcome(of: image, rules: rules, now: input.now)
             let basePosition = lineage.bases[position]
             let baseWave = basePosition.flatMap { waves[$0] }
-            let base = baseRebuildOutcome(
+            let circumstances = RebuildPlanMemo.Circumstances(
+                age: ageStanding(of: image, rules: rules, now: input.now),
                 rebuildBase: RebuildLineage.rebuildBaseDigest(of: image, tagHeads: input.tagHeads),
                 trackedBase: basePosition.map { lineage.images[$0].repository }, baseWave: baseWave)
             let decision: RebuildPlanMemo.Decision
-            if let previous, previous.age == age, previous.base == base {
+            if let previous, previous.circumstances == circumstances {
                 decision = previous.decision
             } else {
-                let outcomes = own + [age, base]
+                let outcomes = own + [
+                    ageOutcome(of: image, rules: rules, now: input.now),
+                    baseRebuildOutcome(
+                        rebuildBase: circumstances.rebuildBase, trackedBase: circumstances.trackedBase, baseWave: baseWave),
+                ]
                 let reasons = outcomes.compactMap(\.reason).sorted { $0.code < $1.code }
                 decision = reasons.isEmpty
                     ? .nothing(outcomes.compactMap(\.passedCheck).sorted { $0.name < $1.name })
@@ -54,7 +58,7 @@ public enum RebuildPlanner {
                             digest: digest, repository: image.repository, tags: image.tags.sorted(), created: image.created,
                             base: image.base, wave: (baseWave ?? 0) + 1, reasons: reasons))
             }
-            kept.entries[digest] = RebuildPlanMemo.Entry(facts: facts, own: own, age: age, base: base, decision: decision)
+            kept.entries[digest] = RebuildPlanMemo.Entry(facts: facts, own: own, circumstances: circumstances, decision: decision)
             switch decision {
             case .nothing(let checks):
                 passedChecks[digest] = checks
@@ -98,12 +102,20 @@ public struct RebuildPlanMemo: Sendable {
         case nothing([PlanCheck])
     }
 
-    /// An image's facts, the outcomes of its own checks, of its age and base checks, and the decision they gave.
+    /// What the age and base checks read besides the image's facts: with equal facts, equal circumstances give equal
+    /// outcomes (compared without writing the outcomes' texts).
+    struct Circumstances: Equatable, Sendable {
+        let age: RebuildPlanner.AgeStanding?
+        let rebuildBase: Digest?
+        let trackedBase: RepositoryName?
+        let baseWave: Int?
+    }
+
+    /// An image's facts, the outcomes of its own checks, its circumstances, and the decision they all gave.
     struct Entry: Sendable {
         let facts: Facts
         let own: [CheckOutcome]
-        let age: CheckOutcome
-        let base: CheckOutcome
+        let circumstances: Circumstances
         let decision: Decision
     }
 
