@@ -68,4 +68,22 @@ struct AuthTests {
             #expect(after.status == .unauthorized)
         }
     }
+
+    @Test("a token revoked on another replica is refused once the cached entry expires")
+    func revokedElsewhere() async throws {
+        let clock = TestClock("2026-11-27T12:00:00Z")
+        let environment = try await TestEnvironment(now: clock.closure)
+        defer { environment.remove() }
+        let token = try await environment.database.tokens.create(name: "temp", role: .read)
+        try await environment.withClient { client in
+            #expect(try await client.send(.get, "/v1/images", token: token.secret).status == .ok)
+            // Revoked through the store, as another replica does: this process's
+            // cache is not told.
+            _ = try await environment.database.tokens.revoke(id: token.info.id)
+            clock.set("2026-11-27T12:00:06Z")
+            let after = try await client.send(.get, "/v1/images", token: token.secret)
+            #expect(after.status == .unauthorized)
+            #expect(try await client.send(.get, "/v1/images", token: environment.read).status == .ok)
+        }
+    }
 }

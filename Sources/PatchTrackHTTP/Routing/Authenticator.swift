@@ -1,13 +1,20 @@
+import Foundation
 import Hummingbird
 import PatchTrackCore
 import PatchTrackStorage
 import Synchronization
 
 /// Resolves `Authorization: Bearer` tokens and enforces roles: 401 without or with a bad token, 403 with a token
-/// whose role is too low. Valid tokens are cached in memory; revocation through the API removes them at once.
+/// whose role is too low. Valid tokens are cached in memory for ``cacheLifetime``: a revocation through this process
+/// removes its token at once; one made on another replica takes effect here when the
+/// cached entry expires, without a database read per request meanwhile.
 final class Authenticator: Sendable {
+    /// How long a token found valid is trusted without asking the database again.
+    static let cacheLifetime: TimeInterval = 5
+    private static let maximumCached = 10_000
+
     private let database: AppDatabase
-    private let cache = Mutex<[String: TokenInfo]>([:])
+    private let cache = Mutex<[String: (token: TokenInfo, checkedAt: Date)]>([:])
 
     init(database: AppDatabase) {
         self.database = database
@@ -19,13 +26,18 @@ final class Authenticator: Sendable {
             throw Self.unauthorized("this route needs a token: send 'Authorization: Bearer <token>'")
         }
         let token: TokenInfo
-        if let cached = cache.withLock({ $0[secret] }) {
-            token = cached
+        let now = database.currentDate
+        if let cached = cache.withLock({ $0[secret] }), (0..<Self.cacheLifetime).contains(now.timeIntervalSince(cached.checkedAt)) {
+            token = cached.token
         } else {
             guard let found = try await database.tokens.authenticate(secret: secret) else {
+                cache.withLock { $0[secret] = nil }
                 throw Self.unauthorized("the token is unknown or revoked")
             }
-            cache.withLock { $0[secret] = found }
+            cache.withLock { entries in
+                if entries.count >= Self.maximumCached { entries.removeAll() }
+                entries[secret] = (found, now)
+            }
             token = found
         }
         guard token.role.allows(role) else {
@@ -38,7 +50,7 @@ final class Authenticator: Sendable {
 
     /// Drops token `id` from the cache (after revocation).
     func forget(tokenID id: Int64) {
-        cache.withLock { entries in entries = entries.filter { $0.value.id != id } }
+        cache.withLock { entries in entries = entries.filter { $0.value.token.id != id } }
     }
 
     private static func bearerSecret(_ request: Request) -> String? {
