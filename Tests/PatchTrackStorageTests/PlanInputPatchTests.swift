@@ -8,18 +8,6 @@ import Testing
 /// of a random (seeded) sequence of every kind of write that changes planning data, on each engine.
 @Suite("Plan input patched from the image change log")
 struct PlanInputPatchTests {
-    /// A small deterministic generator (SplitMix64), so a failing sequence can be replayed from its seed.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private static let packages = ["a", "b", "c", "d", "e"]
     private static let repositories = ["registry.example.com/test/app", "registry.example.com/test/base", "registry.example.com/test/tool"]
     private static let tags = ["latest", "v1", "stable"]
@@ -46,7 +34,7 @@ struct PlanInputPatchTests {
             let database = AppDatabase(executor: executors[0], now: { clock })
             let whole = RebuildStore(executor: executors[0], now: { clock })
             let token = try await database.tokens.create(name: "ci", role: .admin).info
-            var random = Seeded(state: 0x5EED_0016)
+            var random = SplitMix64(seed: 0x5EED_0016)
             var kinds: [String: Int] = [:]
             var (mostImages, mostFindings, suppressed) = (0, 0, 0)
             for step in 0..<120 {
@@ -71,7 +59,7 @@ struct PlanInputPatchTests {
 
     /// One random write through the stores; returns its kind.
     private static func randomWrite(
-        _ database: AppDatabase, token: TokenInfo, step: Int, random: inout Seeded
+        _ database: AppDatabase, token: TokenInfo, step: Int, random: inout SplitMix64
     ) async throws -> String {
         let image = Int.random(in: 1...10, using: &random)
         let repository = try RepositoryName(parsing: repositories[Int.random(in: 0..<repositories.count, using: &random)])
