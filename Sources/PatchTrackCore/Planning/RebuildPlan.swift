@@ -4,11 +4,17 @@ public struct RebuildPlan: Hashable, Sendable {
     public let entries: [RebuildPlanEntry]
     /// For every input image that needs nothing, the checks it passed.
     public let passedChecks: [Digest: [PlanCheck]]
+    /// Each entry's position in ``entries``: one image's entry is found without a walk over the plan.
+    private let positions: [Digest: Int]
 
     /// Creates a plan from entries already in plan order and the passed checks of the other images.
     public init(entries: [RebuildPlanEntry], passedChecks: [Digest: [PlanCheck]]) {
         self.entries = entries
         self.passedChecks = passedChecks
+        var positions: [Digest: Int] = [:]
+        positions.reserveCapacity(entries.count)
+        for (position, entry) in entries.enumerated() where positions[entry.digest] == nil { positions[entry.digest] = position }
+        self.positions = positions
     }
 
     /// The number of waves (0 for an empty plan).
@@ -18,7 +24,7 @@ public struct RebuildPlan: Hashable, Sendable {
     public func entries(inWave wave: Int) -> [RebuildPlanEntry] { entries.filter { $0.wave == wave } }
 
     /// The entry for `digest`, when the image is in the plan.
-    public func entry(for digest: Digest) -> RebuildPlanEntry? { entries.first { $0.digest == digest } }
+    public func entry(for digest: Digest) -> RebuildPlanEntry? { positions[digest].map { entries[$0] } }
 
     /// The entries that `filter` keeps, in plan order.
     public func entries(matching filter: RebuildPlanFilter) -> [RebuildPlanEntry] { entries.filter(filter.matches) }
