@@ -84,10 +84,12 @@ final class PlanCache: Sendable {
     }
 }
 
-/// A rebuild plan and when (by the database's clock) it was computed.
+/// A rebuild plan, when (by the database's clock) it was computed, and the write generation of the data it was
+/// computed from: the plan is a function of the data and the time, so the three identify its answers.
 struct PlanAt: Sendable {
     let plan: RebuildPlan
     let computedAt: Date
+    let generation: Int
 }
 
 /// The rebuild plan of the current data, computed at most once per write generation (and minute).
@@ -99,8 +101,8 @@ struct PlanSource: Sendable {
     func current(generation: Int? = nil) async throws -> PlanAt {
         let generation = if let generation { generation } else { try await database.writeGeneration() }
         return try await cache.plans.value(PlanCache.variant, generation: generation, now: database.currentDate) { [database] in
-            let input = try await database.rebuilds.rebuildPlanInput()
-            return PlanAt(plan: try Self.plan(input, cache: cache), computedAt: input.now)
+            let (input, generation) = try await database.rebuilds.rebuildPlanInputAndGeneration()
+            return PlanAt(plan: try Self.plan(input, cache: cache), computedAt: input.now, generation: generation)
         }
     }
 

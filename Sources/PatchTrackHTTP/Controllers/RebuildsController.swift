@@ -45,7 +45,10 @@ struct RebuildsController {
                 reusing: filter == RebuildPlanFilter() ? cache.encodings : nil)
             body = json.buffer
         }
-        let tag = ConditionalGetMiddleware.entityTag(contentType: contentType, body: body)
+        // Named by what the answer is a function of, instead of hashing 10–110 MB: equal names, equal bytes.
+        let tag = ConditionalGetMiddleware.entityTag(
+            contentType: contentType,
+            identity: ["rebuild-plan", variant, String(current.generation), String(generatedAt.timeIntervalSince1970.bitPattern)])
         cache.store(body: body, tag: tag, variant: variant, of: current, generation: generation)
         return Response(status: .ok, headers: [.contentType: contentType, .eTag: tag], body: .init(byteBuffer: body))
     }

@@ -8,7 +8,7 @@ import Hummingbird
 /// Hashing the answer is correct for every route, whatever its body depends on (other replicas' writes on
 /// PostgreSQL, the clock through SLA and age rules, the query): equal tags mean equal bytes, on every replica. It
 /// saves the transfer, not the work. A handler that keeps its answers per write generation (the rebuild plan) sets
-/// the tag it computed once with ``entityTag(contentType:body:)``, and this middleware then only compares it.
+/// the tag it names with ``entityTag(contentType:identity:)``, and this middleware then only compares it.
 struct ConditionalGetMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -39,7 +39,21 @@ struct ConditionalGetMiddleware: RouterMiddleware {
         var hasher = SHA256()
         hasher.update(data: Array(contentType.utf8) + [0])
         body.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-        let digest = hasher.finalize().prefix(16).map { byte in
+        return quoted(hasher.finalize())
+    }
+
+    /// A tag for an answer that is a function of `identity` (e.g. a cached answer's kind, query, write generation
+    /// and computation time), so that equal tags still mean equal bytes without hashing the bytes:
+    /// `"<first 128 bits of SHA-256(media type, NUL, each part, NUL) in hex>"`.
+    static func entityTag(contentType: String, identity: [String]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array(contentType.utf8) + [0])
+        for part in identity { hasher.update(data: Array(part.utf8) + [0]) }
+        return quoted(hasher.finalize())
+    }
+
+    private static func quoted(_ hash: SHA256.Digest) -> String {
+        let digest = hash.prefix(16).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }

@@ -3,10 +3,12 @@ import PatchTrackCore
 import Synchronization
 
 extension RebuildStore {
-    /// The plan input as `session`'s snapshot shows it, at `now`: the state kept in `cache` with the images changed
+    /// The plan input as `session`'s snapshot shows it, at `now`, and the write generation of that snapshot: the state kept in `cache` with the images changed
     /// since its generation loaded again (``GenerationStore/imagesChanged(_:after:upTo:)``), or everything loaded when
     /// there is no state, the log was pruned past it, or a write changed every image.
-    static func loadPlanInput(_ session: any SQLSession, now: Date, cache: PlanInputCache?) throws -> RebuildPlanInput {
+    static func loadPlanInput(
+        _ session: any SQLSession, now: Date, cache: PlanInputCache?
+    ) throws -> (input: RebuildPlanInput, generation: Int) {
         let generation = try GenerationStore.read(session).writes
         var state: PlanInputState
         // Taken out of the cache while patched: a copy left there would make the patch copy every dictionary.
@@ -21,9 +23,10 @@ extension RebuildStore {
         }
         cache?.keep(state)
         let policy = try PolicyStore.loadPolicy(session).rebuildPolicy
-        return RebuildPlanInput(
+        let input = RebuildPlanInput(
             images: Array(state.images.values), tagHeads: state.tagHeads, findings: state.findings,
             requests: state.requests, policy: policy, now: now)
+        return (input, generation)
     }
 }
 

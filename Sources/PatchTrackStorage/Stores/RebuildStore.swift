@@ -30,6 +30,11 @@ public struct RebuildStore: Sendable {
     /// (each tracked tag's current digest, unless a build superseded it), every tag head, their open findings (with
     /// VEX suppression and layer origin), open requests, the policy and the injected clock's time.
     public func rebuildPlanInput() async throws -> RebuildPlanInput {
+        try await rebuildPlanInputAndGeneration().input
+    }
+
+    /// ``rebuildPlanInput()`` and the write generation it shows (the plan is a function of both and the clock).
+    public func rebuildPlanInputAndGeneration() async throws -> (input: RebuildPlanInput, generation: Int) {
         let now = context.now()
         return try await context.executor.read { [inputCache] session in
             try Self.loadPlanInput(session, now: now, cache: inputCache)
