@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Pure domain: package identity, versions, ingest parsing, matching, planning. Foundation only.
@@ -63,12 +64,27 @@ let package = Package(
             ],
             plugins: ["EmbedTextFiles"]
         ),
+        // Advisory feeds (OSV exports, CISA KEV, FIRST EPSS) fetched with AsyncHTTPClient and stored through the
+        // storage seam; run by `serve`'s background jobs and by `patchtrack feed sync`.
+        .target(
+            name: "PatchTrackFeeds",
+            dependencies: [
+                "PatchTrackCore",
+                "PatchTrackStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         .executableTarget(
             name: "patchtrack",
             dependencies: [
                 "PatchTrackCore",
                 "PatchTrackStorage",
                 "PatchTrackHTTP",
+                "PatchTrackFeeds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -97,6 +113,9 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 // Seeds rows that other features' routes produce (advisories, findings, VEX statements).
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // Feed syncs against a local HTTP server the tests start.
+                "PatchTrackFeeds",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
     ]

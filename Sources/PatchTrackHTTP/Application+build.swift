@@ -52,6 +52,7 @@ public func buildRouter(
     endpoints += VEXController(database: database, limits: limits, metrics: metrics).endpoints
     endpoints += FindingsController(database: database).endpoints
     endpoints += PolicyController(database: database, limits: limits).endpoints
+    endpoints += FeedsController(database: database, limits: limits).endpoints
     endpoints += RebuildsController(database: database, limits: limits, plans: plans).endpoints
     endpoints += BuildsController(database: database, limits: limits, metrics: metrics).endpoints
     endpoints += EnvironmentsController(

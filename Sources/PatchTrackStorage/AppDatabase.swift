@@ -116,6 +116,8 @@ public struct AppDatabase: Sendable {
     public var vex: VEXStore { VEXStore(executor: executor, now: now) }
     /// The rebuild policy.
     public var policies: PolicyStore { PolicyStore(executor: executor, now: now) }
+    /// Advisory feeds: configuration, sync state, KEV and EPSS.
+    public var feeds: FeedStore { FeedStore(executor: executor, now: now) }
     /// Scans, components and scanner verdicts; ingesting a scan matches it.
     public var scans: ScanStore { ScanStore(executor: executor, now: now, cache: preparedAdvisories) }
     /// OSV advisories; ingesting them matches them.

@@ -88,27 +88,68 @@ public enum OSVBundle {
         let deadline = ContinuousClock.now + limits.maxDuration
         var result: [(String, OSVIntake.Entry)] = []
         for file in files {
-            try Task.checkCancellation()
-            var contents = Data(capacity: Int(file.uncompressedSize))
-            do {
-                _ = try archive.extract(file, skipCRC32: false) { chunk in
-                    contents.append(chunk)
-                    // Declared sizes were checked against the limits; one that lies is caught here, not at the end.
-                    if UInt64(contents.count) > file.uncompressedSize { throw Failure.invalidEntry(
-                        path: file.path, message: "inflates beyond its declared size of \(file.uncompressedSize) bytes") }
-                    if ContinuousClock.now > deadline { throw Failure.overLimit("reading it takes longer than \(limits.maxDuration)") }
-                    try Task.checkCancellation()
-                }
-            } catch let failure as Failure {
-                throw failure
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                throw Failure.invalidEntry(path: file.path, message: "cannot be extracted: \(error)")
-            }
-            result += records(in: contents, path: file.path, limits: limits)
+            result += records(in: try extract(file, of: archive, deadline: deadline, limits: limits), path: file.path, limits: limits)
         }
         return result
+    }
+
+    /// Reads the `.json` files of the zip archive at `zipFile` (never whole in memory) in archive order, from file
+    /// number `skipping` on, and hands their records to `body` in batches of at least `batchSize` records (the last
+    /// may be smaller), each with the number of files read once it is taken: a caller that records that number
+    /// after the batch is stored can resume after it. The limits are checked as by ``entries(zip:limits:)``; a file
+    /// that cannot be inflated is a rejected entry instead of the end of the reading.
+    public static func forEachBatch(
+        zipFile: URL, limits: Limits = Limits(), skipping: Int = 0, batchSize: Int,
+        _ body: ([(position: String, entry: OSVIntake.Entry)], _ filesDone: Int) async throws -> Void
+    ) async throws {
+        let archive: Archive
+        do {
+            archive = try Archive(url: zipFile, accessMode: .read)
+        } catch {
+            throw Failure.notAZip("\(error)")
+        }
+        let files = try declaredFiles(archive, limits: limits)
+        let deadline = ContinuousClock.now + limits.maxDuration
+        var batch: [(position: String, entry: OSVIntake.Entry)] = []
+        for index in files.indices where index >= skipping {
+            let file = files[index]
+            do {
+                batch += records(in: try extract(file, of: archive, deadline: deadline, limits: limits), path: file.path, limits: limits)
+            } catch Failure.invalidEntry(let path, let message) {
+                // A damaged file (bad CRC, bad deflate data) is one rejected entry; the archive's other files go on.
+                batch.append((path, OSVIntake.Entry(index: 0, id: nil, outcome: .rejected(.invalidDocument(message, path: "")))))
+            }
+            if batch.count >= batchSize || index == files.count - 1 {
+                try await body(batch, index + 1)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
+    /// Inflates one file of `archive`, stopping as soon as it grows past its declared size; the time limit and task
+    /// cancellation (the client went away) are checked between chunks.
+    private static func extract(
+        _ file: ZIPFoundation.Entry, of archive: Archive, deadline: ContinuousClock.Instant, limits: Limits
+    ) throws -> Data {
+        try Task.checkCancellation()
+        var contents = Data(capacity: Int(file.uncompressedSize))
+        do {
+            _ = try archive.extract(file, skipCRC32: false) { chunk in
+                contents.append(chunk)
+                // Declared sizes were checked against the limits; one that lies is caught here, not at the end.
+                if UInt64(contents.count) > file.uncompressedSize { throw Failure.invalidEntry(
+                    path: file.path, message: "inflates beyond its declared size of \(file.uncompressedSize) bytes") }
+                if ContinuousClock.now > deadline { throw Failure.overLimit("reading it takes longer than \(limits.maxDuration)") }
+                try Task.checkCancellation()
+            }
+        } catch let failure as Failure {
+            throw failure
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw Failure.invalidEntry(path: file.path, message: "cannot be extracted: \(error)")
+        }
+        return contents
     }
 
     /// The `.json` files of `archive`, after checking the entry count and the declared sizes against `limits`.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import PatchTrackFeeds
 import PatchTrackHTTP
 import PatchTrackStorage
 import ServiceLifecycle
@@ -46,6 +47,10 @@ struct Serve: AsyncParsableCommand {
         name: .customLong("heavy-reads"),
         help: "Fleet-wide reads (findings, components, SLA, progress, status, plan, inventories) run at once; more wait their turn (env PATCHTRACK_HEAVY_READS; default 2).")
     var heavyReads: Int?
+
+    @Option(
+        help: "Feeds to enable at start, comma-separated (env PATCHTRACK_FEEDS; e.g. osv,kev,epss). Enabled feeds stay enabled.")
+    var feeds: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
@@ -100,12 +105,22 @@ struct Serve: AsyncParsableCommand {
 
                 """.utf8))
         }
+        let feedNames = (feeds ?? Environment.value("PATCHTRACK_FEEDS") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if !feedNames.isEmpty {
+            let missing = try await appDatabase.feeds.enable(feedNames)
+            guard missing.isEmpty else {
+                try await appDatabase.close()
+                throw ValidationError("--feeds: no feed named \(missing.joined(separator: ", ")) (patchtrack feed list)")
+            }
+        }
+        let fetcher = try FeedFetcher(logger: Logger(label: "patchtrack.feeds"))
         let app = buildApplication(configuration: configuration, database: appDatabase)
         // On SIGTERM or SIGINT the server stops accepting and lets in-flight requests finish; after the shutdown
         // timeout the group is cancelled, which closes the connections still open (a stalled upload, a slow
         // client), so the process ends within a bounded time.
         let jobs = BackgroundJobs(
-            database: appDatabase, inventoryRetentionDays: configuration.inventoryRetentionDays,
+            database: appDatabase, inventoryRetentionDays: configuration.inventoryRetentionDays, fetcher: fetcher,
             logger: Logger(label: "patchtrack.jobs"))
         app.logger.info("background jobs run under leases", metadata: ["holder": "\(jobs.runner.holder)"])
         var group = ServiceGroupConfiguration(services: [app, jobs], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
@@ -115,6 +130,7 @@ struct Serve: AsyncParsableCommand {
         } catch is CancellationError {
             // The escalation after the timeout: the requests still running were cut, as asked.
         }
+        try? await fetcher.shutdown()
         try await appDatabase.close()
     }
 }

@@ -233,3 +233,8 @@ public enum Ecosystem: Hashable, Sendable {
         return out
     }
 }
+
+extension Ecosystem {
+    /// The OSV ecosystem names PatchTrack can match, in the table's order: what the default OSV feed follows.
+    public static var osvNames: [String] { table.compactMap(\.osvName) }
+}

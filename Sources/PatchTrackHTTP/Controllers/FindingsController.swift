@@ -103,6 +103,18 @@ struct FindingsController {
             }
             filter.source = text
         }
+        if let text = value("kev") {
+            guard let flag = Bool(text.lowercased()) else { throw ProblemDetails.badParameter("kev", "must be true or false") }
+            filter.kev = flag
+        }
+        if let text = value("min_epss") {
+            guard text.utf8.count <= 20, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let score = Double(text),
+                (0...1).contains(score)
+            else {
+                throw ProblemDetails.badParameter("min_epss", "must be a number from 0 to 1")
+            }
+            filter.minimumEPSS = score
+        }
         filter.vulnerabilityId = value("vulnerability").flatMap { $0.isEmpty ? nil : $0 }
         return filter
     }

@@ -34,7 +34,11 @@ struct FleetController {
         async let plan = plans.recent()
         let fleet = try await status.current()
         let rebuilds = try await plan
-        return try JSONResponse.make(StatusResponse(fleet, plan: rebuilds.plan, planComputedAt: rebuilds.computedAt))
+        var answer = StatusResponse(fleet, plan: rebuilds.plan, planComputedAt: rebuilds.computedAt)
+        // Read fresh on every request (a few rows): a sync writes no generation the cached status would notice.
+        let now = database.currentDate
+        answer.feeds = try await database.feeds.list().map { FeedSummary(FeedResponse($0, now: now)) }
+        return try JSONResponse.make(answer)
     }
 
     @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -27,6 +27,11 @@ struct SystemController {
         } catch {
             context.logger.error("fleet metrics unavailable", metadata: ["error": .string(String(describing: error))])
         }
+        do {
+            text += FeedExposition.render(try await database.feeds.list())
+        } catch {
+            context.logger.error("feed metrics unavailable", metadata: ["error": .string(String(describing: error))])
+        }
         return JSONResponse.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 

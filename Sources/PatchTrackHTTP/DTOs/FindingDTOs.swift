@@ -36,9 +36,31 @@ struct FindingResponse: Encodable {
     let firstDetected: String?
     let lastDetected: String?
     let resolvedAt: String?
+    /// CISA KEV's listing of the vulnerability, null when it is not listed.
+    let kev: OrNull<KEVListing>
+    /// The vulnerability's EPSS score, null when it has none.
+    let epss: OrNull<EPSSScore>
+
+    struct KEVListing: Encodable {
+        let dateAdded: String
+        let dueDate: String?
+        let ransomware: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case ransomware
+            case dateAdded = "date_added"
+            case dueDate = "due_date"
+        }
+    }
+
+    struct EPSSScore: Encodable {
+        let score: Double
+        let percentile: Double
+        let date: String
+    }
 
     enum CodingKeys: String, CodingKey {
-        case id, image, repository, purl, package, fixable, advisory, severity, state, source, statement
+        case id, image, repository, purl, package, fixable, advisory, severity, state, source, statement, kev, epss
         case installedVersion = "installed_version"
         case fixedVersion = "fixed_version"
         case scannerFixedVersions = "scanner_fixed_versions"
@@ -73,15 +95,34 @@ struct FindingResponse: Encodable {
         firstDetected = finding.firstDetected
         lastDetected = finding.lastDetected
         resolvedAt = finding.resolvedAt
+        kev = OrNull(finding.signals.kev.map { KEVListing(dateAdded: $0.dateAdded, dueDate: $0.dueDate, ransomware: $0.ransomware) })
+        epss = OrNull(finding.signals.epss.map { EPSSScore(score: $0.score, percentile: $0.percentile, date: $0.date) })
     }
 
     static let csvHeader = [
         "image", "repository", "vulnerability_id", "advisory", "package", "purl", "installed_version", "fixed_version",
-        "severity", "state", "source", "first_detected",
+        "severity", "state", "source", "first_detected", "kev", "epss",
     ]
 
     var csvRow: [String?] {
-        [image, repository, vulnerabilityId, advisory, package, purl, installedVersion, fixedVersion, severity, state, source, firstDetected]
+        [
+            image, repository, vulnerabilityId, advisory, package, purl, installedVersion, fixedVersion, severity, state, source,
+            firstDetected, kev.value.map { _ in "true" } ?? "false", epss.value.map { String($0.score) },
+        ]
+    }
+}
+
+/// A value always present in the answer: `null` when nil (synthesized encoding leaves nil optionals out).
+struct OrNull<Value: Encodable>: Encodable {
+    let value: Value?
+
+    init(_ value: Value?) {
+        self.value = value
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
     }
 }
 

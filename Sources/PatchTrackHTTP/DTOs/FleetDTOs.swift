@@ -108,9 +108,11 @@ struct StatusResponse: Encodable {
     let rollouts: Rollouts
     let sla: SLA
     let timeToPatch: TimeToPatch
+    /// Each feed's freshness: whether what the service knows is current.
+    var feeds: [FeedSummary] = []
 
     enum CodingKeys: String, CodingKey {
-        case images, findings, environments, rollouts, sla
+        case images, findings, environments, rollouts, sla, feeds
         case generatedAt = "generated_at"
         case timeToPatch = "time_to_patch"
     }

@@ -7,7 +7,7 @@ public struct BackgroundJob: Sendable {
     public let name: String
     /// Time between two runs on the process holding the lease; a process that takes the lease over runs at once.
     public let interval: Duration
-    /// One run; answers a short summary for the log.
+    /// One run; answers a short summary for the log (empty: nothing to say, nothing logged).
     public let run: @Sendable () async throws -> String
 
     public init(name: String, every interval: Duration, run: @escaping @Sendable () async throws -> String) {
@@ -107,8 +107,8 @@ public struct LeasedJobRunner: Sendable {
             group.addTask {
                 do {
                     let summary = try await job.run()
-                    logger.info(
-                        "background job ran", metadata: ["job": "\(job.name)", "result": "\(summary)", "duration": "\(ContinuousClock.now - started)"])
+                    if !summary.isEmpty { logger.info(
+                        "background job ran", metadata: ["job": "\(job.name)", "result": "\(summary)", "duration": "\(ContinuousClock.now - started)"]) }
                 } catch is CancellationError {
                 } catch {
                     logger.error("background job failed", metadata: ["job": "\(job.name)", "error": "\(error)"])

@@ -31,7 +31,12 @@ extension FindingStore {
         batch = min(wanted, largestBatch)
         while items.count < wanted {
             let rows = try theirs(session, filter, after: position, limit: batch)
-            items += try rows.map(Self.scannerOnly).filter { Self.keeps($0, filter) }
+            var scanned = try rows.map(Self.scannerOnly)
+            if !scanned.isEmpty {
+                let signals = try ExploitSignalReads.signals(session, vulnerabilityIds: Array(Set(scanned.map(\.vulnerabilityId))).sorted())
+                for index in scanned.indices { scanned[index].signals = signals[scanned[index].vulnerabilityId] ?? ExploitSignals() }
+            }
+            items += scanned.filter { Self.keeps($0, filter) }
             guard rows.count == batch, let last = rows.last else { break }
             position = try last.decode("id")
             batch = min(batch * 2, largestBatch)
@@ -45,6 +50,8 @@ extension FindingStore {
         if let source = filter.source, item.source != source { return false }
         if let fixable = filter.fixable, fixable != (item.fixedVersion != nil) { return false }
         if let minimum = filter.minimumSeverity, (SeverityLevel(rawValue: item.severity) ?? .unknown) < minimum { return false }
+        if let kev = filter.kev, kev != (item.signals.kev != nil) { return false }
+        if let minimum = filter.minimumEPSS, (item.signals.epss?.score ?? -1) < minimum { return false }
         return true
     }
 
@@ -69,6 +76,12 @@ extension FindingStore {
             conditions.append("f.severityLevel IN \(set: SeverityLevel.allCases.filter { $0 >= minimum }.map(\.rawValue))")
         }
         if let fixable = filter.fixable { conditions.append(fixable ? "f.fixedVersion IS NOT NULL" : "f.fixedVersion IS NULL") }
+        if let kev = filter.kev {
+            conditions.append(kev ? "f.vulnerabilityId IN (\(ExploitSignalReads.kevVulnerabilities))" : "f.vulnerabilityId NOT IN (\(ExploitSignalReads.kevVulnerabilities))")
+        }
+        if let minimum = filter.minimumEPSS {
+            conditions.append("f.vulnerabilityId IN (\(ExploitSignalReads.epssVulnerabilities(atLeast: minimum)))")
+        }
         conditions.append(filter.state == "resolved" ? "f.state = 'resolved'" : "f.state = 'open'")
         let selection = conditions.dropFirst().reduce(conditions[0]) { all, next -> SQLStatement in "\(all) AND \(next)" }
         return try session.fetchAll(
@@ -98,6 +111,8 @@ extension FindingStore {
             if try row.decode("scannerToo", as: Int.self) == 1 { scannerToo.append(id) }
         }
         let scannerFixed = try scannerFixedVersions(session, findingIds: scannerToo)
+        let signals = try ExploitSignalReads.signals(
+            session, vulnerabilityIds: Array(Set(try rows.map { try $0.decode("vulnerabilityId", as: String.self) })).sorted())
         return try rows.map { row in
             let id: Int64 = try row.decode("id")
             let governing = statements[id]
@@ -116,7 +131,7 @@ extension FindingStore {
                         impactStatement: $0.impactStatement, format: $0.format, documentId: $0.documentId)
                 },
                 firstDetected: try row.decode("firstDetected"), lastDetected: try row.decode("lastDetected"),
-                resolvedAt: try row.decode("resolvedAt"))
+                resolvedAt: try row.decode("resolvedAt"), signals: signals[try row.decode("vulnerabilityId")] ?? ExploitSignals())
         }
     }
 

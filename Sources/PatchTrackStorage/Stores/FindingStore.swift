@@ -15,6 +15,10 @@ public struct FindingFilter: Sendable {
     public var state: String?
     /// `patchtrack` (PatchTrack's match only), `scanner` (the scanner's verdict only), `both`.
     public var source: String?
+    /// Only vulnerabilities in CISA's KEV catalogue (true) or not in it (false).
+    public var kev: Bool?
+    /// Only vulnerabilities whose EPSS score is at least this.
+    public var minimumEPSS: Double?
 
     /// Creates a filter.
     public init(
@@ -56,6 +60,8 @@ public struct StoredFinding: Sendable {
     public var firstDetected: String?
     public var lastDetected: String?
     public var resolvedAt: String?
+    /// What KEV and EPSS say of the vulnerability (empty when nothing).
+    public var signals = ExploitSignals()
 
     /// The VEX statement that applies.
     public struct Statement: Sendable {

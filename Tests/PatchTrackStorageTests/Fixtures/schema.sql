@@ -96,6 +96,65 @@ CREATE TABLE environment (
     createdAt TEXT NOT NULL,
     updatedAt TEXT NOT NULL
 );
+CREATE TABLE epss (
+    cve TEXT NOT NULL PRIMARY KEY,
+    score REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
+    percentile REAL NOT NULL CHECK (percentile BETWEEN 0 AND 1),
+    scoreDate TEXT NOT NULL,
+    feed TEXT NOT NULL
+);
+CREATE TABLE feed (
+    name TEXT NOT NULL PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 63),
+    kind TEXT NOT NULL CHECK (kind IN ('osv', 'kev', 'epss')),
+    url TEXT NOT NULL CHECK (length(url) BETWEEN 1 AND 2048),
+    -- A JSON array of OSV ecosystem names; NULL: every ecosystem PatchTrack can match (Core's Ecosystem.osvNames).
+    ecosystems TEXT,
+    intervalMinutes INTEGER NOT NULL CHECK (intervalMinutes BETWEEN 1 AND 10080),
+    enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    createdAt TEXT NOT NULL,
+    updatedAt TEXT NOT NULL,
+    -- When it was last enabled (staleness of a feed that never succeeded counts from there).
+    enabledAt TEXT,
+    -- When the next sync is due; NULL: as soon as a worker sees it (new, enabled, or a sync asked for).
+    nextRun TEXT,
+    lastAttempt TEXT,
+    lastSuccess TEXT,
+    added INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    -- The last sync's rejected records, at most 100, as a JSON array of {record, reason}.
+    rejections TEXT NOT NULL DEFAULT '[]',
+    lastError TEXT,
+    errorsTotal INTEGER NOT NULL DEFAULT 0,
+    -- Records this feed has stored (advisories imported, KEV or EPSS rows).
+    records INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE feedSource (
+    feed TEXT NOT NULL REFERENCES feed(name) ON DELETE CASCADE,
+    source TEXT NOT NULL CHECK (length(source) <= 100),
+    etag TEXT,
+    lastModified TEXT,
+    -- OSV: the newest (modified, id) imported and committed; the next sync reads modified_id.csv down to it.
+    highWaterModified TEXT,
+    highWaterId TEXT,
+    -- OSV: 1 once all.zip was imported whole; until then a sync (re)starts it after zipEntriesDone entries of the
+    -- archive with validator zipTag, and pendingModified/pendingId is the newest line of modified_id.csv read before
+    -- the archive, which becomes the high-water mark when the archive is done.
+    bootstrapped INTEGER NOT NULL DEFAULT 0 CHECK (bootstrapped IN (0, 1)),
+    zipEntriesDone INTEGER NOT NULL DEFAULT 0,
+    zipTag TEXT,
+    pendingModified TEXT,
+    pendingId TEXT,
+    lastAttempt TEXT,
+    lastSuccess TEXT,
+    added INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    lastError TEXT,
+    PRIMARY KEY (feed, source)
+);
 CREATE TABLE finding (
     id INTEGER PRIMARY KEY,
     imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
@@ -184,6 +243,13 @@ CREATE TABLE inventoryWorkload (
     kind TEXT NOT NULL,
     replicas INTEGER NOT NULL CHECK (replicas >= 0),
     UNIQUE (snapshotId, name)
+);
+CREATE TABLE kev (
+    cve TEXT NOT NULL PRIMARY KEY,
+    dateAdded TEXT NOT NULL,
+    dueDate TEXT,
+    ransomware INTEGER NOT NULL CHECK (ransomware IN (0, 1)),
+    feed TEXT NOT NULL
 );
 CREATE TABLE lease (
     name TEXT NOT NULL PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100),
@@ -381,6 +447,8 @@ CREATE INDEX build_on_status ON build(status, id);
 CREATE INDEX componentKey_on_componentId ON componentKey(componentId);
 CREATE INDEX component_on_imageId ON component(imageId, id);
 CREATE INDEX component_on_purlBase_id ON component(purlBase, id, version);
+CREATE INDEX epss_on_feed ON epss (feed);
+CREATE INDEX epss_on_score ON epss (score);
 CREATE INDEX findingFate_on_successorImageId ON findingFate(successorImageId);
 CREATE INDEX finding_on_advisoryId ON finding(advisoryId);
 CREATE INDEX finding_on_componentId ON finding(componentId);
@@ -396,6 +464,7 @@ CREATE INDEX inventoryContainer_on_snapshotId ON inventoryContainer(snapshotId, 
 CREATE INDEX inventoryContainer_on_workloadId ON inventoryContainer(workloadId);
 CREATE INDEX inventorySnapshot_on_environmentId ON inventorySnapshot(environmentId, id);
 CREATE UNIQUE INDEX inventoryWorkload_on_id_snapshotId ON inventoryWorkload(id, snapshotId);
+CREATE INDEX kev_on_feed ON kev (feed);
 CREATE INDEX policyChange_on_repository ON policyChange(repository, id);
 CREATE INDEX rebuildRequest_on_imageId ON rebuildRequest(imageId, closedAt);
 CREATE INDEX rolloutEvent_on_rolloutId ON rolloutEvent(rolloutId, id);
