@@ -123,6 +123,10 @@ struct FeedSyncTests {
         try await origin.serve { base in
             try await environment.withClient { client in
                 _ = try await client.send(.post, "/v1/scans", token: environment.ingest, body: cycloneDX(image: Self.image, purls: Self.purls))
+                // tagged, so that the image is in the rebuild plan
+                let tagged = try await client.send(
+                    .post, "/v1/images", token: environment.ingest, body: #"{"reference":"registry.example.com/test/app:1@\#(Self.image)"}"#)
+                #expect(tagged.status == .created || tagged.status == .ok)
                 try await Self.putFeed(client, environment, "mirror", ["kind": "osv", "url": "\(base)/osv", "ecosystems": ["Maven", "PyPI"], "enabled": true])
                 try await Self.putFeed(client, environment, "cisa", ["kind": "kev", "url": "\(base)/kev.json", "enabled": true])
                 try await Self.putFeed(client, environment, "first", ["kind": "epss", "url": "\(base)/epss.csv.gz", "enabled": true])
@@ -149,6 +153,12 @@ struct FeedSyncTests {
                 let others = all.filter { $0["vulnerability_id"] as? String != "CVE-2021-44228" }
                 #expect(!others.isEmpty)
                 #expect(others.allSatisfy { $0["kev"] is NSNull && $0["epss"] is NSNull })
+
+                // and the rebuild plan lists them per entry
+                let plan = try await client.send(.get, "/v1/rebuilds/plan", token: environment.read)
+                let entry = (plan.json["items"] as? [[String: Any]])?.first { $0["digest"] as? String == Self.image }
+                #expect(entry?["kev"] as? Bool == true)
+                #expect(entry?["max_epss"] as? Double == 0.99999)
 
                 // and the lists filter by them
                 let onKEV = try await Self.findings(client, environment, "kev=true")

@@ -13,6 +13,9 @@ struct RebuildPlanJSONTests {
         let app = try RepositoryName(parsing: "ghcr.io/acme/app")
         let d = { (c: Character) in try Digest(parsing: "sha256:" + String(repeating: c, count: 64)) }
         let now = Date(timeIntervalSince1970: 1_795_000_000)
+        var exploited = PlanFinding(advisoryID: "CVE-2021-44228", package: "log4j-core", installedVersion: "2.14.1", fixedVersion: "2.15.0", severity: .critical)
+        exploited.kev = true
+        exploited.epss = 0.97531
         let input = RebuildPlanInput(
             images: [
                 PlanImage(digest: try d("1"), repository: base, tags: ["12"], created: now.addingTimeInterval(-86_400)),
@@ -26,6 +29,7 @@ struct RebuildPlanJSONTests {
                 try d("1"): [
                     PlanFinding(advisoryID: "CVE-2026-1", package: "lib\"quoted\"\\", installedVersion: "1.0/α", fixedVersion: "1.1\n", severity: .critical, layerOrigin: .image),
                     PlanFinding(advisoryID: "CVE-2026-2", package: "b\u{1}", installedVersion: "2", fixedVersion: nil, severity: .high, suppressedByVEX: false),
+                    exploited,
                 ]
             ],
             requests: [try d("4"): [RebuildRequest(requestedBy: "ops/\"team\"", reason: "tab\there", requestedAt: now)]],
@@ -33,6 +37,7 @@ struct RebuildPlanJSONTests {
             now: now)
         let plan = try RebuildPlanner.plan(input)
         #expect(Set(plan.entries.flatMap(\.reasonCodes)) == Set(RebuildReasonCode.allCases))
+        #expect(plan.entries.contains { $0.kev && $0.maxEPSS == 0.97531 })
 
         // when
         var writer = RebuildPlanJSON(capacity: 16)

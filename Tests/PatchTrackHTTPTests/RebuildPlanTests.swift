@@ -61,9 +61,9 @@ struct RebuildPlanTests {
             let csv = try await client.send(.get, "/v1/rebuilds/plan?wave=2", token: environment.read, headers: [.accept: "text/csv"])
             #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
             let lines = csv.text.split(separator: "\r\n")
-            #expect(lines.first == "wave,digest,repository,tags,reasons,highest_severity,fixable_findings,created,base")
+            #expect(lines.first == "wave,digest,repository,tags,reasons,highest_severity,fixable_findings,created,base,kev,max_epss")
             #expect(lines.dropFirst().map { String($0) } == [
-                "2,\(digest("2")),\(Self.runtime),1,base_image_needs_rebuild,,0,2026-11-20T00:00:00.000Z,\(Self.debian):12@\(digest("1"))"
+                "2,\(digest("2")),\(Self.runtime),1,base_image_needs_rebuild,,0,2026-11-20T00:00:00.000Z,\(Self.debian):12@\(digest("1")),false,"
             ])
         }
     }

@@ -14,6 +14,10 @@ public struct PlanFinding: Hashable, Sendable {
     public var suppressedByVEX: Bool
     /// Which layers the package comes from.
     public var layerOrigin: LayerOrigin
+    /// The vulnerability is in CISA's KEV catalogue.
+    public var kev: Bool = false
+    /// The vulnerability's EPSS score, nil when it has none.
+    public var epss: Double?
 
     /// Creates a finding.
     public init(

@@ -46,8 +46,15 @@ public struct RebuildPlanEntry: Hashable, Sendable {
     /// The highest severity among the fixable findings, `nil` when there are none.
     public var highestSeverity: SeverityLevel? { fixableFindings.map(\.severity).max() }
 
-    /// Plan order: wave, then priority (highest fixable severity, then number of fixable findings, then age, older
-    /// first, unknown creation last), then digest.
+    /// Whether a fixable finding's vulnerability is in CISA's KEV catalogue.
+    public var kev: Bool { fixableFindings.contains { $0.kev } }
+
+    /// The highest EPSS score among the fixable findings, `nil` when none has one.
+    public var maxEPSS: Double? { fixableFindings.compactMap(\.epss).max() }
+
+    /// Plan order: wave, then exploitation (a fixable finding in KEV, then one with a high EPSS score:
+    /// ``ExploitSignals/exploitRank(kev:maxEPSS:)``), then priority (highest fixable severity, then number of fixable
+    /// findings, then the highest EPSS score, then age, older first, unknown creation last), then digest.
     public static func precedes(_ lhs: RebuildPlanEntry, _ rhs: RebuildPlanEntry) -> Bool {
         SortKey(lhs).precedes(SortKey(rhs))
     }
@@ -56,24 +63,31 @@ public struct RebuildPlanEntry: Hashable, Sendable {
     /// the severity and count come from its findings.
     struct SortKey {
         let wave: Int
+        let exploitRank: Int
         let severityRank: Int
         let fixableCount: Int
+        let maxEPSS: Double
         let created: Date?
         let digest: Digest
 
         init(_ entry: RebuildPlanEntry) {
             let fixable = entry.fixableFindings
             wave = entry.wave
+            let epss = fixable.compactMap(\.epss).max()
+            exploitRank = ExploitSignals.exploitRank(kev: fixable.contains { $0.kev }, maxEPSS: epss)
             severityRank = fixable.map(\.severity).max()?.rank ?? -1
             fixableCount = fixable.count
+            maxEPSS = epss ?? -1
             created = entry.created
             digest = entry.digest
         }
 
         func precedes(_ other: SortKey) -> Bool {
             if wave != other.wave { return wave < other.wave }
+            if exploitRank != other.exploitRank { return exploitRank > other.exploitRank }
             if severityRank != other.severityRank { return severityRank > other.severityRank }
             if fixableCount != other.fixableCount { return fixableCount > other.fixableCount }
+            if maxEPSS != other.maxEPSS { return maxEPSS > other.maxEPSS }
             switch (created, other.created) {
             case let (created?, otherCreated?) where created != otherCreated: return created < otherCreated
             case (.some, nil): return true

@@ -106,9 +106,14 @@ struct RebuildPlanEntryResponse: Encodable {
     let highestSeverity: String?
     let fixableFindings: Int
     let reasons: [RebuildReasonResponse]
+    /// A fixable finding's vulnerability is in CISA's KEV catalogue.
+    let kev: Bool
+    /// The highest EPSS score among the fixable findings.
+    let maxEPSS: Double?
 
     enum CodingKeys: String, CodingKey {
-        case digest, repository, tags, created, base, wave, reasons
+        case digest, repository, tags, created, base, wave, reasons, kev
+        case maxEPSS = "max_epss"
         case highestSeverity = "highest_severity"
         case fixableFindings = "fixable_findings"
     }
@@ -123,11 +128,14 @@ struct RebuildPlanEntryResponse: Encodable {
         highestSeverity = entry.highestSeverity?.rawValue
         fixableFindings = entry.fixableFindings.count
         reasons = entry.reasons.map(RebuildReasonResponse.init)
+        kev = entry.kev
+        maxEPSS = entry.maxEPSS
     }
 
     /// The CSV columns, one row per entry.
     static let csvHeader = [
-        "wave", "digest", "repository", "tags", "reasons", "highest_severity", "fixable_findings", "created", "base",
+        "wave", "digest", "repository", "tags", "reasons", "highest_severity", "fixable_findings", "created", "base", "kev",
+        "max_epss",
     ]
 
     static func csvRow(_ entry: RebuildPlanEntry) -> [String?] {
@@ -135,6 +143,7 @@ struct RebuildPlanEntryResponse: Encodable {
             String(entry.wave), entry.digest.value, entry.repository.value, entry.tags.joined(separator: " "),
             entry.reasonCodes.map(\.rawValue).joined(separator: " "), entry.highestSeverity?.rawValue,
             String(entry.fixableFindings.count), entry.created.map(Timestamp.format), entry.base?.description,
+            String(entry.kev), entry.maxEPSS.map { String($0) },
         ]
     }
 }

@@ -53,8 +53,8 @@ struct RebuildPlanJSON {
         raw("}")
     }
 
-    /// One entry, keys sorted: base, created, digest, fixable_findings, highest_severity, reasons, repository, tags,
-    /// wave.
+    /// One entry, keys sorted: base, created, digest, fixable_findings, highest_severity, kev, max_epss, reasons,
+    /// repository, tags, wave.
     mutating func writeEntry(_ entry: RebuildPlanEntry) {
         raw("{")
         if let base = entry.base {
@@ -85,6 +85,11 @@ struct RebuildPlanJSON {
         if let highest = fixable.map(\.severity).max() {
             raw(",\"highest_severity\":")
             string(highest.rawValue)
+        }
+        raw(fixable.contains { $0.kev } ? ",\"kev\":true" : ",\"kev\":false")
+        if let epss = fixable.compactMap(\.epss).max(), let number = try? JSONNode.double(epss), case .number(let text) = number {
+            raw(",\"max_epss\":")
+            buffer.writeString(text)
         }
         raw(",\"reasons\":[")
         for (index, reason) in entry.reasons.enumerated() {

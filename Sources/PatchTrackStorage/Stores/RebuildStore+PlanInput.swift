@@ -235,11 +235,16 @@ extension RebuildStore {
             }
         }
 
+        let signals = try ExploitSignalReads.signals(session, vulnerabilityIds: Set(merged.map(\.finding.advisoryID)).sorted())
         var findings: [Digest: [PlanFinding]] = [:]
         for (imageId, finding, layerDigest, records) in merged {
             guard let digest = digestByImage[imageId] else { continue }
             var planned = finding
             planned.suppressedByVEX = records.allSatisfy(suppressed.contains)
+            if let known = signals[finding.advisoryID] {
+                planned.kev = known.kev != nil
+                planned.epss = known.epss?.score
+            }
             if let layerDigest, let base = baseDigestByImage[imageId], let layers = baseLayers[base] {
                 planned.layerOrigin = layers.contains(layerDigest) ? .base : .image
             }
