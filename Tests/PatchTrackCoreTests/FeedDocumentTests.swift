@@ -92,3 +92,22 @@ struct FeedDocumentTests {
         #expect(!FeedStanding.isStale(enabled: false, lastSuccess: nil, enabledSince: now - 3 * hour, intervalMinutes: 60, now: now))
     }
 }
+
+@Suite("SLA of KEV findings")
+struct KEVServiceLevelTests {
+    @Test("a KEV finding is due at the earliest of its severity's time, kev_sla_days, and the catalogue's due date")
+    func due() throws {
+        let detected = try #require(Timestamp.parse("2026-01-10T12:00:00Z"))
+        let levels = ServiceLevel(kevDays: 5)
+        let listed = KEVEntry(cve: "CVE-1", dateAdded: "2026-01-01", dueDate: "2026-01-12", ransomware: false)
+        // the catalogue's due date ends first (end of 2026-01-12, UTC)
+        #expect(levels.due(detected: detected, severity: .low, kev: listed) == Timestamp.parse("2026-01-13T00:00:00Z"))
+        // without one, kev_sla_days
+        let undated = KEVEntry(cve: "CVE-1", dateAdded: "2026-01-01", dueDate: nil, ransomware: false)
+        #expect(levels.due(detected: detected, severity: .low, kev: undated) == Timestamp.parse("2026-01-15T12:00:00Z"))
+        // a critical finding keeps its two days; an unknown severity gets a due time from KEV
+        #expect(levels.due(detected: detected, severity: .critical, kev: undated) == Timestamp.parse("2026-01-12T12:00:00Z"))
+        #expect(levels.due(detected: detected, severity: .unknown, kev: nil) == nil)
+        #expect(levels.due(detected: detected, severity: .unknown, kev: undated) == Timestamp.parse("2026-01-15T12:00:00Z"))
+    }
+}

@@ -176,6 +176,18 @@ struct FeedSyncTests {
                 #expect(again.counts == FeedCounts())
                 #expect(await origin.count("/kev.json") == 1)
 
+                // and a KEV finding is due by the catalogue's due date (2021-12-24): breached at once, though a critical
+                // finding detected today has two days
+                let breaches = try await client.send(.get, "/v1/sla/breaches", token: environment.read)
+                let breached = breaches.json["items"] as? [[String: Any]] ?? []
+                #expect(breached.map { $0["vulnerability_id"] as? String } == ["CVE-2021-44228"])
+                let header = try await client.send(.get, "/v1/status", token: environment.read)
+                #expect((header.json["sla"] as? [String: Any])?["breached"] as? Int == 1)
+                let policy = try await client.send(.get, "/v1/policy", token: environment.admin)
+                #expect(policy.json["kev_sla_days"] as? Int == 14)
+                let changed = try await client.send(.put, "/v1/policy", token: environment.admin, body: #"{"kev_sla_days": 3}"#)
+                #expect(changed.json["kev_sla_days"] as? Int == 3)
+
                 // and /metrics and /v1/status carry each feed's freshness
                 let metrics = try await client.send(.get, "/metrics")
                 #expect(metrics.text.contains("patchtrack_feed_records{feed=\"first\"} 19.0"))

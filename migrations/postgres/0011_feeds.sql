@@ -78,6 +78,10 @@ CREATE TABLE epss (
 CREATE INDEX epss_on_feed ON epss (feed);
 CREATE INDEX epss_on_score ON epss (score);
 
+-- The policy's days to patch a finding whose vulnerability is in KEV (kev_sla_days); NULL while the defaults were
+-- never changed or kept Core's (14).
+ALTER TABLE rebuildPolicy ADD COLUMN slaKevDays BIGINT CHECK (slaKevDays IS NULL OR slaKevDays BETWEEN 0 AND 36500);
+
 -- The feeds a new database lists, all disabled: nothing leaves the machine until an admin enables one.
 INSERT INTO feed (name, kind, url, ecosystems, intervalMinutes, enabled, createdAt, updatedAt) VALUES
     ('osv', 'osv', 'https://osv-vulnerabilities.storage.googleapis.com', NULL, 60, 0,

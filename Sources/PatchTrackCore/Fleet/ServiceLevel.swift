@@ -12,13 +12,18 @@ public struct ServiceLevel: Sendable, Equatable, Codable {
     public var mediumDays: Int
     /// Days for low findings.
     public var lowDays: Int
+    /// Days for a finding whose vulnerability is in CISA's KEV catalogue (the policy's `kev_sla_days`; 14 by
+    /// default, the two weeks CISA's BOD 22-01 gives for new listings). Not part of the per-severity `sla_days`
+    /// object: the policy API names it apart.
+    public var kevDays: Int = 14
 
-    /// Creates the levels; the defaults are 2, 7, 30 and 90 days.
-    public init(criticalDays: Int = 2, highDays: Int = 7, mediumDays: Int = 30, lowDays: Int = 90) {
+    /// Creates the levels; the defaults are 2, 7, 30 and 90 days, and 14 for KEV findings.
+    public init(criticalDays: Int = 2, highDays: Int = 7, mediumDays: Int = 30, lowDays: Int = 90, kevDays: Int = 14) {
         self.criticalDays = criticalDays
         self.highDays = highDays
         self.mediumDays = mediumDays
         self.lowDays = lowDays
+        self.kevDays = kevDays
     }
 
     /// Encoded as the policy API and its audit trail write it: `{"critical": 2, "high": 7, …}`.
@@ -43,6 +48,20 @@ public struct ServiceLevel: Sendable, Equatable, Codable {
     /// When a finding of `severity` detected at `detected` is due; nil for unknown severity.
     public func due(detected: Date, severity: SeverityLevel) -> Date? {
         days(for: severity).map { detected.addingTimeInterval(TimeInterval($0) * 86_400) }
+    }
+
+    /// When a finding is due when its vulnerability may be in KEV (`kev`): the earliest of its severity's due time,
+    /// ``kevDays`` after detection and the end (UTC) of the catalogue's `dueDate`. KEV never makes a finding due
+    /// later, and a KEV finding of unknown severity still has a due time.
+    public func due(detected: Date, severity: SeverityLevel, kev: KEVEntry?) -> Date? {
+        let bySeverity = due(detected: detected, severity: severity)
+        guard let kev else { return bySeverity }
+        var candidates = [detected.addingTimeInterval(TimeInterval(kevDays) * 86_400)]
+        if let due = bySeverity { candidates.append(due) }
+        if let date = kev.dueDate, let start = Timestamp.parse("\(date)T00:00:00.000Z") {
+            candidates.append(start.addingTimeInterval(86_400))
+        }
+        return candidates.min()
     }
 
     /// How a finding stands against its due time at `now`.

@@ -32,6 +32,7 @@ struct PolicyUpdateRequest: Decodable {
     let maxAgeDays: Presence<Int>
     let trustedBaseRepositories: [String]?
     let slaDays: SLA?
+    let kevSLADays: Int?
 
     enum CodingKeys: String, CodingKey {
         case minSeverity = "min_severity"
@@ -39,6 +40,7 @@ struct PolicyUpdateRequest: Decodable {
         case maxAgeDays = "max_age_days"
         case trustedBaseRepositories = "trusted_base_repositories"
         case slaDays = "sla_days"
+        case kevSLADays = "kev_sla_days"
     }
 
     init(from decoder: any Decoder) throws {
@@ -48,6 +50,7 @@ struct PolicyUpdateRequest: Decodable {
         maxAgeDays = try container.decodePresence(Int.self, forKey: .maxAgeDays)
         trustedBaseRepositories = try container.decodeIfPresent([String].self, forKey: .trustedBaseRepositories)
         slaDays = try container.decodeIfPresent(SLA.self, forKey: .slaDays)
+        kevSLADays = try container.decodeIfPresent(Int.self, forKey: .kevSLADays)
     }
 
     /// Validates every field and returns the change to apply to the current defaults.
@@ -65,6 +68,9 @@ struct PolicyUpdateRequest: Decodable {
         for (name, value) in [("critical", sla?.critical), ("high", sla?.high), ("medium", sla?.medium), ("low", sla?.low)] {
             if let value { _ = PolicyValidation.days(value, field: "sla_days.\(name)", errors: &errors) }
         }
+        if let value = kevSLADays {
+            _ = PolicyValidation.days(value, field: "kev_sla_days", errors: &errors)
+        }
         guard errors.isEmpty else { throw ProblemDetails.validation(errors) }
         let requireFix = self.requireFix
         let newMaximumAge = maximumAge
@@ -77,6 +83,7 @@ struct PolicyUpdateRequest: Decodable {
             if let value = sla?.high { days.highDays = value }
             if let value = sla?.medium { days.mediumDays = value }
             if let value = sla?.low { days.lowDays = value }
+            if let value = kevSLADays { days.kevDays = value }
         }
     }
 }
@@ -227,6 +234,7 @@ struct PolicyResponse: Encodable {
     enum CodingKeys: String, CodingKey {
         case repositories
         case slaDays = "sla_days"
+        case kevSLADays = "kev_sla_days"
         case updatedAt = "updated_at"
     }
 
@@ -235,6 +243,7 @@ struct PolicyResponse: Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         let sla = policy.defaults.sla
         try container.encode(SLA(critical: sla.criticalDays, high: sla.highDays, medium: sla.mediumDays, low: sla.lowDays), forKey: .slaDays)
+        try container.encode(sla.kevDays, forKey: .kevSLADays)
         try container.encode(policy.defaults.updatedAt, forKey: .updatedAt)
         let rebuildPolicy = policy.rebuildPolicy
         let repositories = policy.overrides.map { stored in

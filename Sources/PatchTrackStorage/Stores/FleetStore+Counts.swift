@@ -36,6 +36,22 @@ extension FleetStore {
             counts.breached[severity, default: 0] += late
             counts.soon[severity, default: 0] += try row.decode(4, as: Int.self) - late
         }
+        // Findings whose vulnerability is in KEV may be due earlier than their severity says (ServiceLevel): the
+        // counts by detection time are corrected for each of them.
+        counts.kevListings = try kevListings(session)
+        if !counts.kevListings.isEmpty {
+            for row in try session.fetchAll(
+                """
+                SELECT id, severityLevel, fixedVersion IS NOT NULL AS fixable, firstDetected FROM finding
+                WHERE state = 'open' AND id IN \(set: counts.kevListings.keys.sorted())
+                """)
+            {
+                let finding = FleetCounts.Finding(
+                    id: try row.decode(0), severity: SeverityLevel(rawValue: try row.decode(1)) ?? .unknown, fixable: try row.decode(2),
+                    detected: Timestamp.parse(try row.decode(3)))
+                counts.correctForKEV(finding, now: now)
+            }
+        }
         // Closed findings are all on superseded images; only the columns the closing time needs (no joins).
         if !facts.supersessions.isEmpty {
             let rows = try session.fetchAll(
@@ -75,6 +91,21 @@ extension FleetStore {
     }
 }
 
+extension FleetStore {
+    /// The KEV listing of each open finding whose vulnerability one reaches.
+    static func kevListings(_ session: any SQLSession) throws -> [Int64: KEVEntry] {
+        var vulnerabilityOf: [Int64: String] = [:]
+        try session.forEachRow(
+            "SELECT id, vulnerabilityId FROM finding WHERE state = 'open' AND vulnerabilityId IN (\(ExploitSignalReads.kevVulnerabilities))"
+        ) { row in
+            vulnerabilityOf[try row.decode(0)] = try row.decode(1)
+        }
+        guard !vulnerabilityOf.isEmpty else { return [:] }
+        let signals = try ExploitSignalReads.signals(session, vulnerabilityIds: Set(vulnerabilityOf.values).sorted())
+        return vulnerabilityOf.compactMapValues { signals[$0]?.kev }
+    }
+}
+
 /// The fleet's counts read in one transaction while the VEX-suppressed findings are read in another: open findings
 /// (suppressed included), SLA standings by detection time, and the closed findings, corrected by ``status(…)``.
 struct FleetCounts: Sendable {
@@ -95,6 +126,8 @@ struct FleetCounts: Sendable {
 
     var serviceLevel: ServiceLevel
     var windowDays: Int
+    /// The KEV listings of the open findings that have one, by finding id.
+    var kevListings: [Int64: KEVEntry] = [:]
     var open: [String: Int] = [:]
     var breached: [SeverityLevel: Int] = [:]
     var soon: [SeverityLevel: Int] = [:]
@@ -106,13 +139,27 @@ struct FleetCounts: Sendable {
 
     static func key(_ severity: SeverityLevel, _ fixable: Bool) -> String { "\(severity.rawValue)|\(fixable)" }
 
-    /// Takes `finding`, counted as open by detection time, out of the open and SLA counts.
+    /// Takes `finding`, counted as open by its due time, out of the open and SLA counts.
     private mutating func remove(_ finding: Finding, now: Date) {
         open[Self.key(finding.severity, finding.fixable), default: 0] -= 1
-        let due = finding.detected.flatMap { serviceLevel.due(detected: $0, severity: finding.severity) }
-        switch ServiceLevel.verdict(due: due, closedAt: nil, now: now) {
-        case .breached: breached[finding.severity, default: 0] -= 1
-        case .dueSoon: soon[finding.severity, default: 0] -= 1
+        count(verdict(finding, kev: kevListings[finding.id], now: now), finding.severity, by: -1)
+    }
+
+    /// Moves a KEV `finding`, counted by its severity's due time, to the standing its KEV due time gives.
+    mutating func correctForKEV(_ finding: Finding, now: Date) {
+        count(verdict(finding, kev: nil, now: now), finding.severity, by: -1)
+        count(verdict(finding, kev: kevListings[finding.id], now: now), finding.severity, by: 1)
+    }
+
+    private func verdict(_ finding: Finding, kev: KEVEntry?, now: Date) -> SLAVerdict {
+        let due = finding.detected.flatMap { serviceLevel.due(detected: $0, severity: finding.severity, kev: kev) }
+        return ServiceLevel.verdict(due: due, closedAt: nil, now: now)
+    }
+
+    private mutating func count(_ verdict: SLAVerdict, _ severity: SeverityLevel, by change: Int) {
+        switch verdict {
+        case .breached: breached[severity, default: 0] += change
+        case .dueSoon: soon[severity, default: 0] += change
         default: break
         }
     }

@@ -53,11 +53,13 @@ public struct FleetStore: Sendable {
                 let latest = Timestamp.format(now.addingTimeInterval(-Double(days) * 86_400 + (includeDueSoon ? 86_400 : 0)))
                 conditions.append("(f.severityLevel = \(level.rawValue) AND f.firstDetected <= \(latest))")
             }
+            // A KEV finding may be due before its severity's time (ServiceLevel): all of them are read and judged.
+            conditions.append("f.vulnerabilityId IN (\(ExploitSignalReads.kevVulnerabilities))")
             guard var condition = conditions.first else { return [] }
             for next in conditions.dropFirst() { condition = "\(condition) OR \(next)" }
             let wanted: Set<SLAVerdict> = includeDueSoon ? [.breached, .dueSoon] : [.breached]
             return try ProgressStore.findingProgress(session, facts: facts, now: now, condition: "(\(condition))")
-                .filter { wanted.contains($0.sla) }
+                .filter { wanted.contains($0.sla) && (severity == nil || $0.severity == severity) }
                 .sorted { ($0.due ?? .distantFuture, $0.findingId) < ($1.due ?? .distantFuture, $1.findingId) }
         }
     }

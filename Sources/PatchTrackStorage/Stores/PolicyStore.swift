@@ -83,15 +83,15 @@ public struct PolicyStore: Sendable {
             try session.execute(
                 """
                 INSERT INTO rebuildPolicy (id, minimumSeverity, requireFix, maximumAgeDays, trustedBasePatterns,
-                    slaCriticalDays, slaHighDays, slaMediumDays, slaLowDays, updatedAt)
+                    slaCriticalDays, slaHighDays, slaMediumDays, slaLowDays, slaKevDays, updatedAt)
                 VALUES (1, \(rules.minimumSeverity.rawValue), \(rules.requireFix), \(rules.maximumAgeDays),
                     \(try Self.json(rules.trustedBasePatterns.map(\.text))), \(sla.criticalDays), \(sla.highDays),
-                    \(sla.mediumDays), \(sla.lowDays), \(now))
+                    \(sla.mediumDays), \(sla.lowDays), \(sla.kevDays), \(now))
                 ON CONFLICT (id) DO UPDATE SET minimumSeverity = excluded.minimumSeverity,
                     requireFix = excluded.requireFix, maximumAgeDays = excluded.maximumAgeDays,
                     trustedBasePatterns = excluded.trustedBasePatterns, slaCriticalDays = excluded.slaCriticalDays,
                     slaHighDays = excluded.slaHighDays, slaMediumDays = excluded.slaMediumDays,
-                    slaLowDays = excluded.slaLowDays, updatedAt = excluded.updatedAt
+                    slaLowDays = excluded.slaLowDays, slaKevDays = excluded.slaKevDays, updatedAt = excluded.updatedAt
                 """)
             let new = StoredPolicyDefaults(rules: rules, sla: sla, updatedAt: now)
             try Self.audit(
@@ -160,7 +160,7 @@ public struct PolicyStore: Sendable {
         guard let row = try session.fetchOne(
             """
             SELECT minimumSeverity, requireFix, maximumAgeDays, trustedBasePatterns, slaCriticalDays, slaHighDays,
-                slaMediumDays, slaLowDays, updatedAt
+                slaMediumDays, slaLowDays, slaKevDays, updatedAt
             FROM rebuildPolicy WHERE id = 1
             """)
         else {
@@ -172,7 +172,8 @@ public struct PolicyStore: Sendable {
             trustedBasePatterns: patterns(try row.decode("trustedBasePatterns")) ?? [])
         let sla = ServiceLevel(
             criticalDays: try row.decode("slaCriticalDays"), highDays: try row.decode("slaHighDays"),
-            mediumDays: try row.decode("slaMediumDays"), lowDays: try row.decode("slaLowDays"))
+            mediumDays: try row.decode("slaMediumDays"), lowDays: try row.decode("slaLowDays"),
+            kevDays: try row.decode("slaKevDays", as: Int?.self) ?? ServiceLevel().kevDays)
         return StoredPolicyDefaults(rules: rules, sla: sla, updatedAt: try row.decode("updatedAt"))
     }
 
@@ -226,6 +227,7 @@ private struct AuditedDefaults: Encodable {
     let maxAgeDays: Int?
     let trustedBaseRepositories: [String]
     let slaDays: ServiceLevel
+    let kevSLADays: Int
 
     init(_ defaults: StoredPolicyDefaults) {
         minSeverity = defaults.rules.minimumSeverity.rawValue
@@ -233,6 +235,7 @@ private struct AuditedDefaults: Encodable {
         maxAgeDays = defaults.rules.maximumAgeDays
         trustedBaseRepositories = defaults.rules.trustedBasePatterns.map(\.text)
         slaDays = defaults.sla
+        kevSLADays = defaults.sla.kevDays
     }
 
     enum CodingKeys: String, CodingKey {
@@ -241,6 +244,7 @@ private struct AuditedDefaults: Encodable {
         case maxAgeDays = "max_age_days"
         case trustedBaseRepositories = "trusted_base_repositories"
         case slaDays = "sla_days"
+        case kevSLADays = "kev_sla_days"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -250,6 +254,7 @@ private struct AuditedDefaults: Encodable {
         try container.encode(maxAgeDays, forKey: .maxAgeDays)
         try container.encode(trustedBaseRepositories, forKey: .trustedBaseRepositories)
         try container.encode(slaDays, forKey: .slaDays)
+        try container.encode(kevSLADays, forKey: .kevSLADays)
     }
 }
 

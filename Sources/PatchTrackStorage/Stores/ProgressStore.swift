@@ -211,6 +211,9 @@ public struct ProgressStore: Sendable {
             JOIN repository r ON r.id = i.repositoryId
             WHERE f.state = 'open' AND \(condition)
             """)
+        // KEV listings reaching the rows' vulnerabilities: a KEV finding may be due earlier (ServiceLevel).
+        let signals = try ExploitSignalReads.signals(
+            session, vulnerabilityIds: Set(try rows.map { try $0.decode(4, as: String.self) }).sorted())
         var result: [FindingProgress] = []
         result.reserveCapacity(rows.count)
         for row in rows {
@@ -225,7 +228,7 @@ public struct ProgressStore: Sendable {
                 firstDetected: detected, published: (try row.decode(13, as: String?.self)).flatMap(Timestamp.parse),
                 fixAvailable: fixedVersion == nil ? nil : (try row.decode(14, as: String?.self)).flatMap(Timestamp.parse))
             let severity = SeverityLevel(rawValue: try row.decode(11)) ?? .unknown
-            let due = facts.serviceLevel.due(detected: detected, severity: severity)
+            let due = facts.serviceLevel.due(detected: detected, severity: severity, kev: signals[try row.decode(4, as: String.self)]?.kev)
             result.append(
                 FindingProgress(
                     findingId: id, imageId: imageId, digest: try row.decode(2), repository: try row.decode(3),
