@@ -8,6 +8,8 @@ import ZIPFoundation
 /// `ETag` per file version, `304` to a matching `If-None-Match`, and a count of requests per path.
 actor FeedOrigin {
     private var files: [String: (data: Data, etag: String)] = [:]
+    /// Paths answered with a 302 to another location.
+    private var redirects: [String: String] = [:]
     private var version = 0
     private(set) var requests: [String: Int] = [:]
 
@@ -18,6 +20,10 @@ actor FeedOrigin {
 
     func remove(_ path: String) {
         files[path] = nil
+    }
+
+    func redirect(_ path: String, to location: String) {
+        redirects[path] = location
     }
 
     func data(_ path: String) -> Data? { files[path]?.data }
@@ -33,6 +39,7 @@ actor FeedOrigin {
 
     func answer(_ path: String, ifNoneMatch: String?) -> (status: HTTPResponse.Status, data: Data?, etag: String?) {
         requests[path, default: 0] += 1
+        if let location = redirects[path] { return (.found, Data(location.utf8), nil) }
         guard let file = files[path] else { return (.notFound, nil, nil) }
         if ifNoneMatch == file.etag { return (.notModified, nil, file.etag) }
         return (.ok, file.data, file.etag)
@@ -46,6 +53,7 @@ actor FeedOrigin {
             let answer = await self.answer(path, ifNoneMatch: request.headers[.ifNoneMatch])
             var headers: HTTPFields = [:]
             if let etag = answer.etag { headers[.eTag] = etag }
+            if answer.status == .found, let location = answer.data { headers[.location] = String(decoding: location, as: UTF8.self) }
             return Response(status: answer.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.data ?? Data())))
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
