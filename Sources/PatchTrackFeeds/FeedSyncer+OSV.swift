@@ -99,7 +99,7 @@ extension FeedSyncer {
             return  // 304: nothing changed
         }
         report.rejections += reader.rejections
-        report.counts.rejected += reader.rejections.count
+        report.counts.rejected += reader.rejectedLines
         let started = ContinuousClock.now
         var imported = 0
         let positions = reader.oldestFirst

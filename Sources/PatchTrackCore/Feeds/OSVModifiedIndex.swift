@@ -21,8 +21,11 @@ public struct OSVModifiedIndexReader: Sendable {
     public let highWater: OSVExportPosition?
     /// The records newer than the high-water mark (at most one position per id: the newest).
     public private(set) var newer: [OSVExportPosition] = []
-    /// Lines that could not be read, by line number.
+    /// Lines that could not be read, by line number (the first ``maximumRejections``; ``rejectedLines`` counts all).
     public private(set) var rejections: [FeedRejection] = []
+    public private(set) var rejectedLines = 0
+    /// Rejected lines kept with their reason.
+    public static let maximumRejections = 100
     /// Set once a line at or below the high-water mark was read: what follows is older.
     public private(set) var reachedHighWater = false
     private var lineNumber = 0
@@ -41,14 +44,14 @@ public struct OSVModifiedIndexReader: Sendable {
         let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
         if line.isEmpty { return true }
         guard let comma = line.firstIndex(of: ","), let modified = RFC3339Timestamp(String(line[..<comma])) else {
-            rejections.append(FeedRejection(record: "modified_id.csv line \(lineNumber)", reason: "expected <RFC 3339 time>,<ID>"))
+            reject("expected <RFC 3339 time>,<ID>")
             return true
         }
         var id = String(line[line.index(after: comma)...])
         // The export's root index names `<Ecosystem>/<ID>`; the per-ecosystem one names the id alone.
         if let slash = id.lastIndex(of: "/") { id = String(id[id.index(after: slash)...]) }
         guard OSVExportPosition.isValidID(id) else {
-            rejections.append(FeedRejection(record: "modified_id.csv line \(lineNumber)", reason: "\(id.debugDescription) is not an OSV id"))
+            reject("\(id.prefix(100).debugDescription) is not an OSV id")
             return true
         }
         let position = OSVExportPosition(modified: modified, id: id)
@@ -59,6 +62,13 @@ public struct OSVModifiedIndexReader: Sendable {
         }
         if seen.insert(id).inserted { newer.append(position) }
         return true
+    }
+
+    private mutating func reject(_ reason: String) {
+        rejectedLines += 1
+        if rejections.count < Self.maximumRejections {
+            rejections.append(FeedRejection(record: "modified_id.csv line \(lineNumber)", reason: reason))
+        }
     }
 
     /// The newer records, oldest first: the order a sync imports them in, so that its high-water mark can advance

@@ -32,7 +32,7 @@ public enum DatabaseCopy {
     }
 
     /// Tables the migrations seed on both engines: their target rows are replaced by the source's.
-    static let seededTables: Set<String> = ["generation"]
+    static let seededTables: Set<String> = ["generation", "feed"]
 
     /// Copies `source` into `target`.
     public static func copy(from source: any SQLExecutor, to target: any SQLExecutor) async throws -> Result {
