@@ -69,6 +69,25 @@ struct CommandLineTests {
         #expect(result.output == "-1\n1\nERR\n1\nERR\n-1\n")
     }
 
+    @Test("feed list shows the built-in feeds, disabled; feed sync names an unknown feed; serve --feeds refuses one")
+    func feeds() throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "patchtrack-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let list = try run(["feed", "list", "--database", "cli.sqlite"], in: directory)
+        #expect(list.status == 0, "\(list.error)")
+        let lines = list.output.split(separator: "\n").filter { !$0.hasPrefix("\t") }
+        #expect(lines.map { $0.split(separator: "\t").prefix(3).joined(separator: " ") } == ["epss epss disabled", "kev kev disabled", "osv osv disabled"])
+        let sync = try run(["feed", "sync", "nosuch", "--database", "cli.sqlite"], in: directory)
+        #expect(sync.status != 0)
+        #expect(sync.error.contains("no feed named nosuch"))
+        let serve = try run(["serve", "--feeds", "osv,nosuch", "--port", "0", "--database", "cli.sqlite"], in: directory)
+        #expect(serve.status != 0)
+        #expect(serve.error.contains("no feed named nosuch"))
+        // nothing was enabled by the refused start
+        #expect(try run(["feed", "list", "--database", "cli.sqlite"], in: directory).output.contains("osv\tosv\tdisabled"))
+    }
+
     @Test("import osv reads a folder of real records; token create prints a token once")
     func importAndTokens() throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "patchtrack-cli-\(UUID().uuidString)")

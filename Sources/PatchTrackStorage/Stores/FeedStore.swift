@@ -153,19 +153,16 @@ public struct FeedStore: Sendable {
         }
     }
 
-    /// Enables the feeds named (as `serve --feeds` does); answers the names that do not exist.
+    /// Enables the feeds named (as `serve --feeds` does); answers the names that do not exist, and then enables none.
     public func enable(_ names: [String]) async throws -> [String] {
         let now = context.timestamp
         return try await context.executor.write { session in
-            var missing: [String] = []
-            for name in names {
-                let changed = try session.execute(
-                    "UPDATE feed SET enabled = 1, enabledAt = \(now), nextRun = NULL, updatedAt = \(now) WHERE name = \(name) AND enabled = 0")
-                if changed == 0, try session.fetchValue("SELECT 1 FROM feed WHERE name = \(name)", as: Int.self) == nil {
-                    missing.append(name)
-                }
-            }
-            return missing
+            let known = Set(try session.fetchAll("SELECT name FROM feed WHERE name IN \(set: names)").map { try $0.decode(0, as: String.self) })
+            let missing = names.filter { !known.contains($0) }
+            guard missing.isEmpty else { return missing }
+            try session.execute(
+                "UPDATE feed SET enabled = 1, enabledAt = \(now), nextRun = NULL, updatedAt = \(now) WHERE name IN \(set: names) AND enabled = 0")
+            return []
         }
     }
 
