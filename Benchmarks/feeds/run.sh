@@ -6,7 +6,7 @@
 #   2. an incremental sync after CHANGED records got a newer `modified` (default 100);
 #   3. a sync with nothing changed (the index answers 304).
 # Each prints its wall time and the process's peak memory (GNU time's maximum resident set size).
-# Usage: Benchmarks/feeds/run.sh [IMAGES COMPONENTS ADVISORIES RECORDS [CHANGED]]
+# Usage: Benchmarks/feeds/run.sh [IMAGES COMPONENTS ADVISORIES RECORDS [CHANGED]]   (BENCH_BATCH: records per transaction)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 images=${1:-10000} components=${2:-100} advisories=${3:-100000} records=${4:-50000} changed=${5:-100}
@@ -40,7 +40,7 @@ curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $token" -H 'Content-Type
 kill "$api_pid"; wait "$api_pid" 2>/dev/null || true
 
 sync() {
-    /usr/bin/time -f '%e s wall, peak RSS %M KiB' -o "$work/time" "$bin" feed sync bench --database "$db" >"$work/sync.out" 2>"$work/sync.err"
+    /usr/bin/time -f '%e s wall, peak RSS %M KiB' -o "$work/time" "$bin" feed sync bench --batch "${BENCH_BATCH:-1000}" --database "$db" >"$work/sync.out" 2>"$work/sync.err"
     echo "$1: $(tail -n 1 "$work/sync.out" | head -c 200) | $(cat "$work/time")"
 }
 sync "first sync ($records records)"

@@ -17,19 +17,27 @@ struct FeedCommand: AsyncParsableCommand {
         @Argument(help: "The feed's name (patchtrack feed list).")
         var name: String
 
+        @Option(help: "Records per transaction when importing an archive (100 to 20000; default 1000).")
+        var batch: Int = 1_000
+
         @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard (100...20_000).contains(batch) else { throw ValidationError("--batch must be 100 to 20000") }
+        }
 
         func run() async throws {
             let appDatabase = AppDatabase(executor: try database.open())
             _ = try await appDatabase.migrate()
             let fetcher = try FeedFetcher()
             let isTerminal = isatty(STDERR_FILENO) == 1
-            let syncer = FeedSyncer(database: appDatabase, fetcher: fetcher) { progress in
+            var syncer = FeedSyncer(database: appDatabase, fetcher: fetcher) { progress in
                 let seconds = Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18
                 let rate = seconds > 0 ? Int(Double(progress.records) / seconds) : 0
                 let line = "\(progress.feed) \(progress.source): \(progress.records) records, \(rate) records/s"
                 FileHandle.standardError.write(Data((isTerminal ? "\r\(line)\u{1B}[K" : "\(line)\n").utf8))
             }
+            syncer.archiveBatch = batch
             let report = try await syncer.sync(named: name)
             try? await fetcher.shutdown()
             try await appDatabase.close()
