@@ -196,7 +196,7 @@ public struct FeedStore: Sendable {
         let now = context.timestamp
         let kept = Array(rejections.prefix(Self.maximumRejections))
         let rejectionsJSON = String(decoding: try JSONEncoder().encode(kept), as: UTF8.self)
-        try await context.executor.write { session in
+        _ = try await context.executor.write { session in
             try session.execute(
                 """
                 UPDATE feed SET added = \(counts.added), updated = \(counts.updated), unchanged = \(counts.unchanged),
@@ -210,7 +210,7 @@ public struct FeedStore: Sendable {
 
     /// Sets the stored record count of a feed (KEV and EPSS feeds: their rows).
     public func setRecords(named name: String, _ records: Int) async throws {
-        try await context.executor.write { session in
+        _ = try await context.executor.write { session in
             try session.execute("UPDATE feed SET records = \(records) WHERE name = \(name)")
         }
     }
