@@ -143,7 +143,7 @@ public final class FeedFetcher: Sendable {
     }
 
     /// GETs `url` whole into memory (at most ``FeedFetchSettings/maxDocumentBytes``), conditionally when
-    /// `validators` are given; 404 answers nil when `missingIsNil`.
+    /// `validators` are given.
     public func document(_ url: String, validators: FeedValidators? = nil) async throws -> Answer<Data> {
         try await get(url, validators: validators, deadline: settings.documentDeadline, limit: settings.maxDocumentBytes) { body, limit in
             var data = Data()
@@ -224,8 +224,6 @@ public final class FeedFetcher: Sendable {
                 let response: HTTPClientResponse
                 do {
                     response = try await client.execute(request, timeout: deadline)
-                } catch let error as HTTPClientError {
-                    throw FeedFetchError.transport(url: url, message: "\(error)")
                 } catch let error as CancellationError {
                     throw error
                 } catch {

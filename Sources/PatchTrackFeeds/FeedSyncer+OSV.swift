@@ -93,9 +93,7 @@ extension FeedSyncer {
     private func incremental(_ feed: StoredFeed, _ source: inout StoredFeedSource, _ report: inout FeedSyncReport) async throws {
         let directory = directory(feed, source.source)
         var reader = OSVModifiedIndexReader(highWater: source.highWater)
-        let validators = source.etag == nil && source.lastModified == nil
-            ? nil : FeedValidators(etag: source.etag, lastModified: source.lastModified)
-        guard let fresh = try await fetcher.lines(directory + "/modified_id.csv", validators: validators, { reader.read(line: $0) }) else {
+        guard let fresh = try await fetcher.lines(directory + "/modified_id.csv", validators: source.validators, { reader.read(line: $0) }) else {
             return  // 304: nothing changed
         }
         report.rejections += reader.rejections

@@ -54,7 +54,7 @@ public struct FeedSyncer: Sendable {
     public func sync(named name: String) async throws -> FeedSyncReport? {
         guard let feed = try await database.feeds.feed(named: name) else { return nil }
         let started = ContinuousClock.now
-        try await database.feeds.beginSync(named: name)
+        try await database.feeds.beginSync(feed)
         var report = FeedSyncReport(feed: name)
         do {
             switch feed.definition.kind {
@@ -110,10 +110,8 @@ public struct FeedSyncer: Sendable {
     ) async throws {
         var source = feed.sources.first { $0.source == "" } ?? StoredFeedSource(source: "")
         source.lastAttempt = Timestamp.format(database.currentDate)
-        let validators = source.etag == nil && source.lastModified == nil
-            ? nil : FeedValidators(etag: source.etag, lastModified: source.lastModified)
         do {
-            switch try await fetcher.document(feed.definition.url, validators: validators) {
+            switch try await fetcher.document(feed.definition.url, validators: source.validators) {
             case .notModified:
                 source.counts = FeedCounts()
             case .fetched(let data, let fresh):
@@ -122,7 +120,7 @@ public struct FeedSyncer: Sendable {
                 report.rejections += rejections
                 source.etag = fresh.etag
                 source.lastModified = fresh.lastModified
-                try await database.feeds.setRecords(named: feed.name, try await database.feeds.signalRows(feed: feed.name, kind: feed.definition.kind))
+                try await database.feeds.countSignalRecords(named: feed.name, kind: feed.definition.kind)
             }
             source.lastError = nil
             source.lastSuccess = Timestamp.format(database.currentDate)
@@ -133,5 +131,12 @@ public struct FeedSyncer: Sendable {
             throw error
         }
         try await database.feeds.save(source, feed: feed.name)
+    }
+}
+
+extension StoredFeedSource {
+    /// The validators to send back, nil before a full answer was stored.
+    var validators: FeedValidators? {
+        etag == nil && lastModified == nil ? nil : FeedValidators(etag: etag, lastModified: lastModified)
     }
 }

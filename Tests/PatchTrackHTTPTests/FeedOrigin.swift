@@ -10,6 +10,10 @@ actor FeedOrigin {
     private var files: [String: (data: Data, etag: String)] = [:]
     /// Paths answered with a 302 to another location.
     private var redirects: [String: String] = [:]
+    /// Paths answered 503 this many more times before their file.
+    private var failures: [String: Int] = [:]
+    /// Paths whose answer waits this long (a hanging origin).
+    private var stalls: [String: Duration] = [:]
     private var version = 0
     private(set) var requests: [String: Int] = [:]
 
@@ -26,6 +30,16 @@ actor FeedOrigin {
         redirects[path] = location
     }
 
+    func fail(_ path: String, times: Int) {
+        failures[path] = times
+    }
+
+    func stall(_ path: String, for duration: Duration) {
+        stalls[path] = duration
+    }
+
+    func delay(_ path: String) -> Duration? { stalls[path] }
+
     func data(_ path: String) -> Data? { files[path]?.data }
 
     func count(_ path: String) -> Int { requests[path] ?? 0 }
@@ -40,6 +54,10 @@ actor FeedOrigin {
     func answer(_ path: String, ifNoneMatch: String?) -> (status: HTTPResponse.Status, data: Data?, etag: String?) {
         requests[path, default: 0] += 1
         if let location = redirects[path] { return (.found, Data(location.utf8), nil) }
+        if let left = failures[path], left > 0 {
+            failures[path] = left - 1
+            return (.serviceUnavailable, nil, nil)
+        }
         guard let file = files[path] else { return (.notFound, nil, nil) }
         if ifNoneMatch == file.etag { return (.notModified, nil, file.etag) }
         return (.ok, file.data, file.etag)
@@ -50,6 +68,7 @@ actor FeedOrigin {
         let router = Router()
         router.get("**") { request, _ -> Response in
             let path = request.uri.path.removingPercentEncoding ?? request.uri.path
+            if let delay = await self.delay(path) { try await Task.sleep(for: delay) }
             let answer = await self.answer(path, ifNoneMatch: request.headers[.ifNoneMatch])
             var headers: HTTPFields = [:]
             if let etag = answer.etag { headers[.eTag] = etag }

@@ -84,4 +84,40 @@ struct FeedWorkerTests {
             #expect(try await feeds.signalRows(feed: "cisa", kind: .kev) == stored)
         }
     }
+
+    @Test("a 503 is retried with backoff and then succeeds; an origin that hangs is cut by the read timeout and reported")
+    func retriesAndTimeouts() async throws {
+        let environment = try await TestEnvironment()
+        defer { environment.remove() }
+        let origin = FeedOrigin()
+        await origin.put("/kev.json", try feedFixture("known_exploited_vulnerabilities.json"))
+        await origin.fail("/kev.json", times: 2)
+        var settings = FeedFetchSettings()
+        settings.attempts = 3
+        settings.backoff = .milliseconds(10)
+        settings.readTimeout = .milliseconds(500)
+        let fetcher = try FeedFetcher(settings: settings)
+        defer { Task { try? await fetcher.shutdown() } }
+        let syncer = FeedSyncer(database: environment.database, fetcher: fetcher)
+        try await origin.serve { base in
+            _ = try await environment.database.feeds.put(
+                FeedDefinition(name: "cisa", kind: .kev, url: "\(base)/kev.json", ecosystems: nil, intervalMinutes: 60, enabled: true))
+            // two 503s, then the catalogue: three requests, one sync that succeeds
+            let retried = try #require(try await syncer.sync(named: "cisa"))
+            #expect(retried.error == nil)
+            #expect(retried.counts.added > 1_000)
+            #expect(await origin.count("/kev.json") == 3)
+
+            // an origin that answers after 10 s: each of the 3 attempts is cut after the 0.5 s read timeout, so the
+            // sync fails well before the origin would have answered
+            await origin.put("/slow.json", Data("{}".utf8))
+            await origin.stall("/slow.json", for: .seconds(10))
+            _ = try await environment.database.feeds.put(
+                FeedDefinition(name: "cisa", kind: .kev, url: "\(base)/slow.json", ecosystems: nil, intervalMinutes: 60, enabled: true))
+            let started = ContinuousClock.now
+            let hung = try #require(try await syncer.sync(named: "cisa"))
+            #expect(ContinuousClock.now - started < .seconds(8))
+            #expect(hung.error?.contains("slow.json") == true)
+        }
+    }
 }

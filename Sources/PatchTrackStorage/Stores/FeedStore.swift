@@ -174,17 +174,13 @@ public struct FeedStore: Sendable {
         }
     }
 
-    /// Marks the start of a sync: its attempt time, and the next run an interval later (a sync that dies midway is
-    /// tried again then, not in a loop).
-    public func beginSync(named name: String) async throws {
+    /// Marks the start of a sync of `feed`: its attempt time, and the next run an interval later (Core's
+    /// ``FeedStanding/nextRun(lastAttempt:intervalMinutes:)``): a sync that dies midway is tried again then, not in a loop.
+    public func beginSync(_ feed: StoredFeed) async throws {
         let now = context.now()
-        try await context.executor.write { session in
-            guard let interval = try session.fetchValue("SELECT intervalMinutes FROM feed WHERE name = \(name)", as: Int.self) else {
-                return
-            }
-            let next = Timestamp.format(now.addingTimeInterval(TimeInterval(interval * 60)))
-            try session.execute(
-                "UPDATE feed SET lastAttempt = \(Timestamp.format(now)), nextRun = \(next) WHERE name = \(name)")
+        let next = FeedStanding.nextRun(lastAttempt: now, intervalMinutes: feed.definition.intervalMinutes).map(Timestamp.format)
+        _ = try await context.executor.write { session in
+            try session.execute("UPDATE feed SET lastAttempt = \(Timestamp.format(now)), nextRun = \(next) WHERE name = \(feed.name)")
         }
     }
 
@@ -208,10 +204,11 @@ public struct FeedStore: Sendable {
         }
     }
 
-    /// Sets the stored record count of a feed (KEV and EPSS feeds: their rows).
-    public func setRecords(named name: String, _ records: Int) async throws {
+    /// Sets the record count of a KEV or EPSS feed to the rows it stored, in one statement.
+    public func countSignalRecords(named name: String, kind: FeedKind) async throws {
+        let table = SQLStatement(stringLiteral: kind == .kev ? "kev" : "epss")
         _ = try await context.executor.write { session in
-            try session.execute("UPDATE feed SET records = \(records) WHERE name = \(name)")
+            try session.execute("UPDATE feed SET records = (SELECT count(*) FROM \(table) WHERE feed = \(name)) WHERE name = \(name)")
         }
     }
 
