@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "PatchTrackCore",
                 "PatchTrackStorage",
+                "PatchTrackWebhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -78,6 +79,19 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        .target(
+            name: "PatchTrackWebhooks",
+            dependencies: [
+                "PatchTrackCore",
+                "PatchTrackStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "patchtrack",
             dependencies: [
@@ -85,6 +99,7 @@ let package = Package(
                 "PatchTrackStorage",
                 "PatchTrackHTTP",
                 "PatchTrackFeeds",
+                "PatchTrackWebhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -53,6 +53,7 @@ public func buildRouter(
     endpoints += FindingsController(database: database).endpoints
     endpoints += PolicyController(database: database, limits: limits).endpoints
     endpoints += FeedsController(database: database, limits: limits).endpoints
+    endpoints += WebhooksController(database: database, limits: limits, allowPrivate: configuration.webhookAllowPrivate).endpoints
     endpoints += RebuildsController(database: database, limits: limits, plans: plans).endpoints
     endpoints += BuildsController(database: database, limits: limits, metrics: metrics).endpoints
     endpoints += EnvironmentsController(

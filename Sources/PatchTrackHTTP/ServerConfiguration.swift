@@ -23,13 +23,15 @@ public struct ServerConfiguration: Sendable {
     public var heavyWritesPerToken: Int
     /// Heavy reads (lists and figures over the whole fleet) run at once; more wait their turn.
     public var heavyReads: Int
+    /// Whether webhook URLs may point at loopback, link-local and private addresses (`--webhook-allow-private`).
+    public var webhookAllowPrivate: Bool
 
     /// Creates a configuration; the defaults are the documented ones.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "patchtrack.sqlite",
         maxBodySize: Int = 64 * 1024 * 1024, maxJSONDepth: Int = 64, logLevel: Logger.Level = .info,
         inventoryRetentionDays: Int? = 90, readTimeout: Duration = .seconds(10),
-        heavyWritesPerToken: Int = 2, heavyReads: Int = 2
+        heavyWritesPerToken: Int = 2, heavyReads: Int = 2, webhookAllowPrivate: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -41,5 +43,6 @@ public struct ServerConfiguration: Sendable {
         self.readTimeout = readTimeout
         self.heavyWritesPerToken = heavyWritesPerToken
         self.heavyReads = heavyReads
+        self.webhookAllowPrivate = webhookAllowPrivate
     }
 }

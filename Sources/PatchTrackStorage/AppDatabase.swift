@@ -16,6 +16,8 @@ public struct AppDatabase: Sendable {
     let findingFacts = FindingFactsCache()
     /// The rebuild plan's input as of the last plan, patched with the images each later write changed.
     let planInput = PlanInputCache()
+    /// Webhook delivery attempts this process made, by result (for `/metrics`).
+    public let webhookAttempts = WebhookAttemptCounts()
 
     /// Wraps an open executor.
     public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
@@ -118,6 +120,8 @@ public struct AppDatabase: Sendable {
     public var policies: PolicyStore { PolicyStore(executor: executor, now: now) }
     /// Advisory feeds: configuration, sync state, KEV and EPSS.
     public var feeds: FeedStore { FeedStore(executor: executor, now: now) }
+    /// Webhook subscriptions, their deliveries and the notices of once-only events.
+    public var webhooks: WebhookStore { WebhookStore(executor: executor, now: now, attempts: webhookAttempts) }
     /// Scans, components and scanner verdicts; ingesting a scan matches it.
     public var scans: ScanStore { ScanStore(executor: executor, now: now, cache: preparedAdvisories) }
     /// OSV advisories; ingesting them matches them.

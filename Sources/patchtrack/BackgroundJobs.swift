@@ -1,6 +1,7 @@
 import Logging
 import PatchTrackFeeds
 import PatchTrackStorage
+import PatchTrackWebhooks
 import ServiceLifecycle
 
 /// The background jobs of `serve`, run under leases in the database: with several replicas on one PostgreSQL, each
@@ -9,8 +10,11 @@ struct BackgroundJobs: Service {
     let runner: LeasedJobRunner
     /// Feeds, on a runner of their own whose tick is short: a sync asked for on any replica starts within seconds.
     let feeds: LeasedJobRunner
+    /// Notifications: the delivery worker (one long run, polling the outbox) and the jobs that turn the SLA clock
+    /// and the rebuild plan into events, on a runner with the feeds' short tick.
+    let notifications: LeasedJobRunner
 
-    init(database: AppDatabase, inventoryRetentionDays: Int?, fetcher: FeedFetcher, logger: Logger) {
+    init(database: AppDatabase, inventoryRetentionDays: Int?, fetcher: FeedFetcher, sender: WebhookSender, logger: Logger) {
         var jobs: [BackgroundJob] = []
         if let days = inventoryRetentionDays {
             // Posts prune their own environment; this catches environments that stopped posting.
@@ -24,6 +28,18 @@ struct BackgroundJobs: Service {
         feeds = LeasedJobRunner(
             leases: database.leases, holder: runner.holder, jobs: [worker.job(every: .seconds(3))], tick: .seconds(3),
             leaseDuration: .seconds(45), logger: logger)
+        let delivery = WebhookWorker(store: database.webhooks, sender: sender, logger: logger)
+        let notices = NoticeJobs(database: database)
+        notifications = LeasedJobRunner(
+            leases: database.leases, holder: runner.holder,
+            jobs: [
+                delivery.job(), notices.sla(), notices.plan(),
+                BackgroundJob(name: "webhook-retention", every: .seconds(3600)) {
+                    let pruned = try await database.webhooks.prune(olderThanDays: 30)
+                    return pruned == 0 ? "" : "\(pruned) events older than 30 days removed"
+                },
+            ],
+            tick: .seconds(3), leaseDuration: .seconds(45), logger: logger)
     }
 
     func run() async throws {
@@ -31,7 +47,8 @@ struct BackgroundJobs: Service {
         await cancelWhenGracefulShutdown {
             async let general: Void = runner.run()
             async let feeds: Void = self.feeds.run()
-            _ = await (general, feeds)
+            async let notifications: Void = self.notifications.run()
+            _ = await (general, feeds, notifications)
         }
     }
 }

@@ -5,6 +5,7 @@ import Logging
 import PatchTrackFeeds
 import PatchTrackHTTP
 import PatchTrackStorage
+import PatchTrackWebhooks
 import ServiceLifecycle
 
 /// `patchtrack serve`: runs the HTTP API until SIGINT or SIGTERM, then finishes in-flight requests and closes the
@@ -52,6 +53,16 @@ struct Serve: AsyncParsableCommand {
         help: "Feeds to enable at start, comma-separated (env PATCHTRACK_FEEDS; e.g. osv,kev,epss). Enabled feeds stay enabled.")
     var feeds: String?
 
+    @Flag(
+        name: .customLong("webhook-allow-private"),
+        help: "Allow webhook URLs to loopback, link-local and private addresses (env PATCHTRACK_WEBHOOK_ALLOW_PRIVATE=1).")
+    var webhookAllowPrivate = false
+
+    @Option(
+        name: .customLong("public-url"),
+        help: "The service's address as people reach it, for the links in Slack messages (env PATCHTRACK_PUBLIC_URL; default http://HOST:PORT).")
+    var publicURL: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
 
@@ -92,7 +103,8 @@ struct Serve: AsyncParsableCommand {
             host: host ?? Environment.value("PATCHTRACK_HOST") ?? "127.0.0.1", port: port,
             databasePath: location.description, maxBodySize: maxBody, logLevel: level,
             inventoryRetentionDays: retention == 0 ? nil : retention, readTimeout: .seconds(readTimeout),
-            heavyWritesPerToken: heavyWrites, heavyReads: heavyReads)
+            heavyWritesPerToken: heavyWrites, heavyReads: heavyReads,
+            webhookAllowPrivate: webhookAllowPrivate || ["1", "true", "yes"].contains(Environment.value("PATCHTRACK_WEBHOOK_ALLOW_PRIVATE") ?? ""))
         var storageLogger = Logger(label: "patchtrack.storage")
         storageLogger.logLevel = .error  // PostgresNIO's pool logs each failed connection attempt at info
         let appDatabase = try await AppDatabase.open(location, logger: storageLogger)
@@ -119,8 +131,11 @@ struct Serve: AsyncParsableCommand {
         // On SIGTERM or SIGINT the server stops accepting and lets in-flight requests finish; after the shutdown
         // timeout the group is cancelled, which closes the connections still open (a stalled upload, a slow
         // client), so the process ends within a bounded time.
+        let sender = WebhookSender(settings: WebhookSendSettings(
+            allowPrivate: configuration.webhookAllowPrivate,
+            publicURL: publicURL ?? Environment.value("PATCHTRACK_PUBLIC_URL") ?? "http://\(configuration.host):\(configuration.port)"))
         let jobs = BackgroundJobs(
-            database: appDatabase, inventoryRetentionDays: configuration.inventoryRetentionDays, fetcher: fetcher,
+            database: appDatabase, inventoryRetentionDays: configuration.inventoryRetentionDays, fetcher: fetcher, sender: sender,
             logger: Logger(label: "patchtrack.jobs"))
         app.logger.info("background jobs run under leases", metadata: ["holder": "\(jobs.runner.holder)"])
         var group = ServiceGroupConfiguration(services: [app, jobs], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
@@ -131,6 +146,7 @@ struct Serve: AsyncParsableCommand {
             // The escalation after the timeout: the requests still running were cut, as asked.
         }
         try? await fetcher.shutdown()
+        try? await sender.shutdown()
         try await appDatabase.close()
     }
 }

@@ -23,7 +23,7 @@ struct TestEnvironment {
     private let postgresDatabase: String?
 
     init(
-        maxBodySize: Int = 1024 * 1024, maxJSONDepth: Int = 32,
+        maxBodySize: Int = 1024 * 1024, maxJSONDepth: Int = 32, webhookAllowPrivate: Bool = false,
         now: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
         directory = FileManager.default.temporaryDirectory.appending(path: "patchtrack-tests-\(UUID().uuidString)")
@@ -34,12 +34,16 @@ struct TestEnvironment {
             location.database = name
             postgresDatabase = name
             database = AppDatabase(executor: PostgresExecutor(location, maximumConnections: 4, logger: TestPostgres.logger), now: now)
-            configuration = ServerConfiguration(databasePath: location.description, maxBodySize: maxBodySize, maxJSONDepth: maxJSONDepth, logLevel: .error)
+            configuration = ServerConfiguration(
+                databasePath: location.description, maxBodySize: maxBodySize, maxJSONDepth: maxJSONDepth, logLevel: .error,
+                webhookAllowPrivate: webhookAllowPrivate)
         } else {
             let path = directory.appending(path: "test.sqlite").path
             postgresDatabase = nil
             database = try AppDatabase(path: path, now: now)
-            configuration = ServerConfiguration(databasePath: path, maxBodySize: maxBodySize, maxJSONDepth: maxJSONDepth, logLevel: .error)
+            configuration = ServerConfiguration(
+                databasePath: path, maxBodySize: maxBodySize, maxJSONDepth: maxJSONDepth, logLevel: .error,
+                webhookAllowPrivate: webhookAllowPrivate)
         }
         admin = try await database.tokens.create(name: "admin", role: .admin).secret
         ingest = try await database.tokens.create(name: "ci", role: .ingest).secret

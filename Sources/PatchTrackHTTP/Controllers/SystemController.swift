@@ -32,6 +32,11 @@ struct SystemController {
         } catch {
             context.logger.error("feed metrics unavailable", metadata: ["error": .string(String(describing: error))])
         }
+        do {
+            text += WebhookExposition.render(attempts: database.webhookAttempts.snapshot, queue: try await database.webhooks.queue())
+        } catch {
+            context.logger.error("webhook metrics unavailable", metadata: ["error": .string(String(describing: error))])
+        }
         return JSONResponse.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 

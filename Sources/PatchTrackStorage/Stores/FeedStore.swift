@@ -201,6 +201,12 @@ public struct FeedStore: Sendable {
                     errorsTotal = errorsTotal + \(error == nil ? 0 : 1), records = records + \(recordsAdded)
                 WHERE name = \(name)
                 """)
+            guard let error, let row = try session.fetchOne("SELECT kind, lastSuccess FROM feed WHERE name = \(name)") else { return }
+            var batch = EventBatch()
+            batch.add(try OutboxEvent(
+                type: .feedFailed, occurredAt: Timestamp.parse(now) ?? Date(), facets: EventFacets(),
+                data: FeedFailedData(feed: name, kind: try row.decode(0), error: error, lastSuccess: try row.decode(1))))
+            try Outbox.write(batch, session, now: Timestamp.parse(now) ?? Date())
         }
     }
 

@@ -1,3 +1,6 @@
+import Foundation
+import PatchTrackCore
+
 /// Write generations kept in the database: every write transaction bumps `writes`, and those that can change
 /// findings or VEX suppression bump `findingWrites` too, inside the transaction. Caches of derived answers (the
 /// rebuild plan, fleet figures, finding facts) are valid for the generation they were computed at, so every process
@@ -78,6 +81,7 @@ public struct GenerationStore: Sendable {
             case .declared: counting.changedEverything ? [nil] : Set(counting.changedImages.map { $0 })
             }
             try Self.log(changed, generation: generation, session)
+            if !counting.events.isEmpty { _ = try Outbox.write(counting.events, session, now: counting.eventsAt ?? Date()) }
             return result
         }
     }
@@ -125,6 +129,24 @@ extension SQLSession {
         (self as? CountingSession)?.changedImages.formUnion(imageIds)
     }
 
+    /// Whether this write transaction's events would reach anyone: it runs inside ``GenerationStore/write`` and
+    /// some subscription is enabled (read once per transaction). Steps skip the reads events need otherwise.
+    func eventsWanted() throws -> Bool {
+        guard let counting = self as? CountingSession else { return false }
+        if let wanted = counting.wantsEvents { return wanted }
+        let wanted = try counting.base.fetchValue("SELECT 1 FROM webhook WHERE enabled = 1 LIMIT 1", as: Int.self) != nil
+        counting.wantsEvents = wanted
+        return wanted
+    }
+
+    /// Records events of this write transaction (written to the outbox, coalesced, when it ends) when
+    /// ``eventsWanted()``; `now` is the transaction's timestamp.
+    func recordEvents(now: String, _ body: (inout EventBatch) throws -> Void) throws {
+        guard try eventsWanted(), let counting = self as? CountingSession else { return }
+        if counting.eventsAt == nil { counting.eventsAt = Timestamp.parse(now) ?? Date() }
+        try body(&counting.events)
+    }
+
     /// Says that this write transaction may change any image's planning data.
     func logEveryImageChanged() {
         (self as? CountingSession)?.changedEverything = true
@@ -157,6 +179,11 @@ private final class CountingSession: SQLSession {
     private(set) var changes = 0
     var changedImages: Set<Int64> = []
     var changedEverything = false
+    /// The events the write's steps recorded (``SQLSession/recordEvents(now:_:)``), written to the outbox at the end.
+    var events = EventBatch()
+    var eventsAt: Date?
+    /// Whether an enabled subscription exists, read once per transaction when a step first asks.
+    var wantsEvents: Bool?
 
     init(base: any SQLSession) {
         self.base = base

@@ -36,11 +36,12 @@ extension Matching {
                     layerDigest = excluded.layerDigest, vulnerabilityId = excluded.vulnerabilityId,
                     fixedVersion = excluded.fixedVersion, severityLevel = excluded.severityLevel, state = 'open',
                     lastDetected = excluded.lastDetected, resolvedAt = NULL
-                RETURNING id
+                RETURNING id, firstDetected
                 """)
         batch.reserveCapacity(desired.count)
         var images = Set<Int64>()
-        for finding in unique(desired) {
+        let findings = unique(desired)
+        for finding in findings {
             let candidate = finding.candidate
             images.insert(candidate.imageId)
             batch.append(
@@ -48,31 +49,74 @@ extension Matching {
                 candidate.layerDigest, finding.advisory.id, finding.advisory.vulnerabilityId, finding.fixedVersion,
                 finding.advisory.severityLevel, "open", now, now)
         }
-        let kept = Set(try session.insert(batch).rows.map { try $0.decode(0, as: Int64.self) })
+        let returned = try session.insert(batch).rows
+        let kept = Set(try returned.map { try $0.decode(0, as: Int64.self) })
+        try recordOpened(session, findings, returned, scope: scope, now: now)
         let open: [SQLRow]
         switch scope {
         case .newAdvisories:
             open = []
         case .image(let imageId):
-            open = try session.fetchAll("SELECT id, imageId FROM finding WHERE imageId = \(imageId) AND state = 'open'")
+            open = try session.fetchAll("SELECT \(closedColumns) FROM finding WHERE imageId = \(imageId) AND state = 'open'")
         case .advisories(let advisoryIds):
             // By the advisories' index: without statistics SQLite would walk every open finding of the fleet
             // (`finding_on_state_sla`) for a set of ids it cannot size.
             open = try session.fetchAll(
                 """
-                SELECT id, imageId FROM finding\(session.dialect.indexedBy("finding_on_advisoryId"))
+                SELECT \(closedColumns) FROM finding\(session.dialect.indexedBy("finding_on_advisoryId"))
                 WHERE advisoryId IN \(set: advisoryIds) AND state = 'open'
                 """)
         }
         var gone: [Int64] = []
+        var closed: [(imageId: Int64, finding: EventFinding)] = []
         for row in open where !kept.contains(try row.decode(0, as: Int64.self)) {
             gone.append(try row.decode(0, as: Int64.self))
             images.insert(try row.decode(1, as: Int64.self))
+            closed.append((try row.decode(1), try closedFinding(row)))
+        }
+        if !closed.isEmpty {
+            try session.recordEvents(now: now) { batch in
+                for item in closed { batch.add(.findingClosed, imageId: item.imageId, finding: item.finding) }
+            }
         }
         session.logImageChanges(images)
         if !gone.isEmpty {
             try session.execute(
                 "UPDATE finding SET state = 'resolved', resolvedAt = \(now), componentId = NULL WHERE id IN \(set: gone)")
+        }
+    }
+
+    /// The columns of an open finding read for resolving it (id and image first) and for its `finding.closed` event.
+    private static let closedColumns: SQLStatement =
+        "id, imageId, vulnerabilityId, severityLevel, packageName, installedVersion, fixedVersion"
+
+    private static func closedFinding(_ row: SQLRow) throws -> EventFinding {
+        EventFinding(
+            findingId: try row.decode(0), vulnerability: try row.decode(2), severity: try row.decode(3), package: try row.decode(4),
+            installedVersion: try row.decode(5), fixedVersion: try row.decode(6))
+    }
+
+    /// Records `finding.opened` for the upserted findings first detected now (`returned` holds each one's id and
+    /// first detection, in `findings`' order) and, when advisories were matched, `advisory.hits_running` (made only
+    /// for images running somewhere).
+    private static func recordOpened(
+        _ session: any SQLSession, _ findings: [DesiredFinding], _ returned: [SQLRow], scope: FindingScope, now: String
+    ) throws {
+        guard returned.count == findings.count, try session.eventsWanted() else { return }
+        let byAdvisory: Bool
+        switch scope {
+        case .image: byAdvisory = false
+        case .advisories, .newAdvisories: byAdvisory = true
+        }
+        try session.recordEvents(now: now) { batch in
+            for (finding, row) in zip(findings, returned) where try row.decode(1, as: String.self) == now {
+                let candidate = finding.candidate
+                let item = EventFinding(
+                    findingId: try row.decode(0), vulnerability: finding.advisory.vulnerabilityId, severity: finding.advisory.severityLevel,
+                    package: candidate.name, installedVersion: candidate.version, fixedVersion: finding.fixedVersion)
+                batch.add(.findingOpened, imageId: candidate.imageId, finding: item)
+                if byAdvisory { batch.add(.advisoryHitsRunning, imageId: candidate.imageId, finding: item) }
+            }
         }
     }
 

@@ -214,7 +214,33 @@ public struct RegistryStore: Sendable {
             try session.execute("UPDATE tag SET imageId = \(imageId), updatedAt = \(now) WHERE id = \(tagId)")
             try session.execute(
                 "INSERT INTO tagHistory (tagId, imageId, previousImageId, movedAt) VALUES (\(tagId), \(imageId), \(previous), \(now))")
+            try recordBaseUpdate(session, tag: name, from: previous, to: imageId, now: now)
         }
+    }
+
+    /// Records `base_image.updated` when images name the tag's previous digest as their base.
+    private static func recordBaseUpdate(_ session: any SQLSession, tag: String, from previous: Int64, to imageId: Int64, now: String) throws {
+        guard try session.eventsWanted() else { return }
+        var digests: [Int64: String] = [:]
+        var repository = ""
+        try session.forEachRow(
+            "SELECT i.id, i.digest, r.name FROM image i JOIN repository r ON r.id = i.repositoryId WHERE i.id IN \(set: [previous, imageId])"
+        ) { row in
+            digests[try row.decode(0)] = try row.decode(1)
+            repository = try row.decode(2)
+        }
+        guard let old = digests[previous], let new = digests[imageId] else { return }
+        let dependentIds = try session.fetchAll("SELECT id FROM image WHERE baseDigest = \(old) ORDER BY id")
+            .map { try $0.decode(0, as: Int64.self) }
+        guard !dependentIds.isEmpty else { return }
+        let described = try Outbox.describeImages(session, Array(dependentIds.prefix(EventBatch.maximumItems)))
+        let dependents = dependentIds.prefix(EventBatch.maximumItems).compactMap { described[$0] }
+        let data = BaseImageUpdatedData(
+            repository: repository, tag: tag, previousDigest: old, digest: new, dependents: dependents, dependentCount: dependentIds.count)
+        let event = try OutboxEvent(
+            type: .baseImageUpdated, occurredAt: Timestamp.parse(now) ?? Date(),
+            facets: EventFacets(repositories: Set(dependents.map(\.repository) + [repository])), data: data)
+        try session.recordEvents(now: now) { $0.add(event) }
     }
 
     /// Refuses a base lineage that loops back on itself (following each base by digest, or by its tag's current

@@ -22,6 +22,32 @@ extension RolloutStore {
             INSERT INTO rolloutEvent (rolloutId, status, weight, at, source, recordedAt, tokenName)
             VALUES (\(rolloutId), \(status.rawValue), \(weight), \(at), \(source), \(now), \(token?.name))
             """)
+        if status == .completed || status == .aborted { try recordFinished(session, rolloutId: rolloutId, now: now) }
+    }
+
+    /// Records `rollout.completed` or `rollout.aborted` for a rollout that just finished so.
+    private static func recordFinished(_ session: any SQLSession, rolloutId: Int64, now: String) throws {
+        guard try session.eventsWanted(),
+            let row = try session.fetchOne(
+                """
+                SELECT e.name, r.workload, r.state, r.weight, i.id, i.digest, repo.name FROM rollout r
+                JOIN environment e ON e.id = r.environmentId JOIN image i ON i.id = r.toImageId
+                JOIN repository repo ON repo.id = i.repositoryId WHERE r.id = \(rolloutId)
+                """)
+        else { return }
+        let environment: String = try row.decode(0)
+        let state: String = try row.decode(2)
+        let imageId: Int64 = try row.decode(4)
+        let image = try Outbox.describeImages(session, [imageId])[imageId]
+            ?? EventImage(digest: try row.decode(5), repository: try row.decode(6), tags: [])
+        let data = RolloutEventData(
+            rolloutId: rolloutId, environment: environment, workload: try row.decode(1), state: state, weight: try row.decode(3),
+            image: image)
+        let event = try OutboxEvent(
+            type: state == RolloutState.completed.rawValue ? .rolloutCompleted : .rolloutAborted,
+            occurredAt: Timestamp.parse(now) ?? Date(),
+            facets: EventFacets(environments: [environment], repositories: [image.repository]), data: data)
+        try session.recordEvents(now: now) { $0.add(event) }
     }
 
     /// Updates the observed weight of the environment's active rollouts from the snapshot just stored; a rollout

@@ -103,6 +103,13 @@ CREATE TABLE epss (
     scoreDate TEXT NOT NULL,
     feed TEXT NOT NULL
 );
+CREATE TABLE event (
+    id TEXT NOT NULL PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 100),
+    type TEXT NOT NULL,
+    occurredAt TEXT NOT NULL,
+    -- The standard JSON body.
+    body TEXT NOT NULL
+);
 CREATE TABLE feed (
     name TEXT NOT NULL PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 63),
     kind TEXT NOT NULL CHECK (kind IN ('osv', 'kev', 'epss')),
@@ -181,6 +188,12 @@ CREATE TABLE findingFate (
     fate TEXT NOT NULL CHECK (fate IN ('fixed_in_successor', 'still_present')),
     decidedAt TEXT NOT NULL
 );
+CREATE TABLE findingNotice (
+    findingId INTEGER NOT NULL REFERENCES finding(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('due_soon', 'breached')),
+    at TEXT NOT NULL,
+    PRIMARY KEY (findingId, kind)
+) WITHOUT ROWID;
 CREATE TABLE generation (
     name TEXT NOT NULL PRIMARY KEY CHECK (name IN ('writes', 'findingWrites')),
     value INTEGER NOT NULL CHECK (value >= 0)
@@ -257,6 +270,10 @@ CREATE TABLE lease (
     acquiredAt TEXT NOT NULL,
     expiresAt TEXT NOT NULL
 );
+CREATE TABLE planNotice (
+    digest TEXT NOT NULL PRIMARY KEY,
+    reasons TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE policyChange (
     id INTEGER PRIMARY KEY,
     -- NULL: the defaults; otherwise the repository whose override changed.
@@ -437,6 +454,44 @@ CREATE TABLE vexStatement (
     statedAt TEXT,
     createdAt TEXT NOT NULL
 );
+CREATE TABLE webhook (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL CHECK (length(url) BETWEEN 1 AND 2048),
+    -- A JSON array of event type names, or ["*"].
+    events TEXT NOT NULL,
+    format TEXT NOT NULL CHECK (format IN ('standard', 'slack')),
+    -- A JSON object {min_severity, environments, repositories}.
+    filter TEXT NOT NULL DEFAULT '{}',
+    enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    health TEXT NOT NULL DEFAULT 'active' CHECK (health IN ('active', 'failing', 'disabled')),
+    healthReason TEXT,
+    consecutiveFailures INTEGER NOT NULL DEFAULT 0,
+    lastAttemptAt TEXT,
+    lastSuccessAt TEXT,
+    lastResponseCode INTEGER,
+    lastError TEXT,
+    createdAt TEXT NOT NULL,
+    updatedAt TEXT NOT NULL,
+    tokenName TEXT
+);
+CREATE TABLE webhookDelivery (
+    id INTEGER PRIMARY KEY,
+    webhookId INTEGER NOT NULL REFERENCES webhook(id) ON DELETE CASCADE,
+    eventId TEXT NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    nextAttemptAt TEXT,
+    lastAttemptAt TEXT,
+    lastResponseCode INTEGER,
+    lastError TEXT,
+    createdAt TEXT NOT NULL,
+    deliveredAt TEXT,
+    UNIQUE (webhookId, eventId)
+);
+CREATE TABLE webhookSecret (
+    webhookId INTEGER NOT NULL PRIMARY KEY REFERENCES webhook(id) ON DELETE CASCADE,
+    secret TEXT NOT NULL
+);
 CREATE INDEX advisoryAlias_on_alias ON advisoryAlias(alias);
 CREATE INDEX advisoryKey_on_advisoryId ON advisoryKey(advisoryId);
 CREATE INDEX advisory_on_vulnerabilityId ON advisory(vulnerabilityId);
@@ -449,6 +504,7 @@ CREATE INDEX component_on_imageId ON component(imageId, id);
 CREATE INDEX component_on_purlBase_id ON component(purlBase, id, version);
 CREATE INDEX epss_on_feed ON epss (feed);
 CREATE INDEX epss_on_score ON epss (score);
+CREATE INDEX event_on_occurredAt ON event(occurredAt);
 CREATE INDEX findingFate_on_successorImageId ON findingFate(successorImageId);
 CREATE INDEX finding_on_advisoryId ON finding(advisoryId);
 CREATE INDEX finding_on_componentId ON finding(componentId);
@@ -479,3 +535,5 @@ CREATE INDEX tagHistory_on_tagId ON tagHistory(tagId, id);
 CREATE INDEX tag_on_imageId ON tag(imageId);
 CREATE INDEX vexStatement_on_subject ON vexStatement(subjectKind, subject);
 CREATE INDEX vexStatement_on_vulnerabilityId ON vexStatement(vulnerabilityId);
+CREATE INDEX webhookDelivery_on_eventId ON webhookDelivery(eventId);
+CREATE INDEX webhookDelivery_on_status_nextAttemptAt ON webhookDelivery(status, nextAttemptAt);

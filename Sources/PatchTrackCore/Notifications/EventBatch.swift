@@ -1,0 +1,63 @@
+import Foundation
+
+/// The events one write transaction causes, coalesced: findings are collected per (type, image) and become one
+/// event per image, listing at most ``maximumItems`` findings (highest severity first) with their count, so an
+/// advisory import that opens 40,000 findings on 300 images makes 300 `finding.opened` events, not 40,000.
+public struct EventBatch: Sendable {
+    /// Items listed per event; the rest are counted.
+    public static let maximumItems = 100
+
+    private struct Key: Hashable {
+        let type: EventType
+        let imageId: Int64
+    }
+
+    private var findings: [Key: [EventFinding]] = [:]
+    private var order: [Key] = []
+    private var prepared: [OutboxEvent] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { findings.isEmpty && prepared.isEmpty }
+
+    /// The images whose description and running places ``events(images:running:at:)`` needs.
+    public var imageIds: Set<Int64> { Set(order.map(\.imageId)) }
+
+    /// Collects a finding of image `imageId` for an event of `type` (one of the image-findings types).
+    public mutating func add(_ type: EventType, imageId: Int64, finding: EventFinding) {
+        let key = Key(type: type, imageId: imageId)
+        if findings[key] == nil { order.append(key) }
+        findings[key, default: []].append(finding)
+    }
+
+    /// Adds an event built by its cause.
+    public mutating func add(_ event: OutboxEvent) {
+        prepared.append(event)
+    }
+
+    /// The events, image-findings ones first in the order their images were first seen. `images` describes the
+    /// images (an image missing there is skipped); `running` says where each runs now. `advisory.hits_running`
+    /// is only made for images that run somewhere.
+    public func events(images: [Int64: EventImage], running: [Int64: [RunningPlace]], at now: Date) throws -> [OutboxEvent] {
+        var events: [OutboxEvent] = []
+        for key in order {
+            guard let image = images[key.imageId], let items = findings[key] else { continue }
+            let places = (running[key.imageId] ?? []).sorted()
+            if key.type == .advisoryHitsRunning && places.isEmpty { continue }
+            var unique: [Int64: EventFinding] = [:]
+            for item in items { unique[item.findingId] = item }
+            let sorted = unique.values.sorted {
+                ($0.severityLevel, $1.vulnerability, $1.package) > ($1.severityLevel, $0.vulnerability, $0.package)
+            }
+            let highest = sorted.first?.severityLevel ?? .unknown
+            let data = ImageFindingsData(
+                image: image, running: places, findings: Array(sorted.prefix(Self.maximumItems)), findingCount: sorted.count,
+                truncated: sorted.count > Self.maximumItems, highestSeverity: highest.rawValue,
+                vulnerabilities: Set(sorted.map(\.vulnerability)).sorted())
+            let facets = EventFacets(
+                severity: highest, environments: Set(places.map(\.environment)), repositories: [image.repository])
+            events.append(try OutboxEvent(type: key.type, occurredAt: now, facets: facets, data: data))
+        }
+        return events + prepared
+    }
+}
