@@ -25,9 +25,10 @@ struct WebhookDeliveryTests {
                 #expect(try await client.send(.post, "/v1/advisories", token: environment.ingest, body: advisory).status == .created)
 
                 try await Support.delivering(worker, sender) {
-                    let hits = try await receiver.waitFor("/hook") { $0.type == "advisory.hits_running" }
+                    let hits = try await receiver.waitFor("/hook", type: "advisory.hits_running")
                     let hit = try #require(hits.first)
                     #expect(hits.count == 1)
+                    #expect(hit.type == "advisory.hits_running")
                     #expect(hit.verifies(with: secret))
                     #expect(!hit.verifies(with: WebhookSigning.newSecret()))
                     #expect(hit.json["id"] as? String == hit.id)
@@ -48,14 +49,14 @@ struct WebhookDeliveryTests {
                     #expect((finding["links"] as? [String: Any])?["advisory"] as? String == "/v1/advisories/TEST-PYPI-REQUESTS")
                     #expect(data["highest_severity"] as? String == "critical")
 
-                    let opened = try await receiver.waitFor("/hook") { $0.type == "finding.opened" }
+                    let opened = try await receiver.waitFor("/hook", type: "finding.opened")
                     #expect(opened.count == 1)
                     #expect(opened.first?.data["finding_count"] as? Int == 1)
                     #expect(opened.first?.id != hit.id)
 
                     // The package is gone from the next scan: its finding closes.
                     _ = try await client.send(.post, "/v1/scans", token: environment.ingest, body: cycloneDX(image: digest("1"), purls: ["pkg:pypi/flask@3.0.0"]))
-                    let closed = try await receiver.waitFor("/hook") { $0.type == "finding.closed" }
+                    let closed = try await receiver.waitFor("/hook", type: "finding.closed")
                     #expect(closed.count == 1)
                     #expect(((closed.first?.data["findings"] as? [[String: Any]])?.first)?["vulnerability"] as? String == "TEST-PYPI-REQUESTS")
 

@@ -45,17 +45,15 @@ actor WebhookReceiver {
 
     func received(_ path: String) -> [Delivery] { deliveries.filter { $0.path == path } }
 
-    /// Waits (up to `seconds`) until `path` received `count` deliveries matching `predicate`; answers those.
-    func waitFor(
-        _ path: String, count: Int = 1, seconds: Double = 20, where predicate: @Sendable (Delivery) -> Bool = { _ in true }
-    ) async throws -> [Delivery] {
+    /// Waits (up to `seconds`) until `path` received `count` deliveries (of event `type` when given); answers those.
+    func waitFor(_ path: String, type: String? = nil, count: Int = 1, seconds: Double = 20) async throws -> [Delivery] {
         let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int(seconds * 1000)))
+        func matching() -> [Delivery] { received(path).filter { type == nil || $0.type == type } }
         while ContinuousClock.now < deadline {
-            let matching = received(path).filter(predicate)
-            if matching.count >= count { return matching }
+            if matching().count >= count { return matching() }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return received(path).filter(predicate)
+        return matching()
     }
 
     /// Serves during `body`, which gets the base URL (`http://127.0.0.1:PORT`).
@@ -67,7 +65,7 @@ actor WebhookReceiver {
             let delivery = Delivery(
                 path: path, id: request.headers[HTTPField.Name("webhook-id")!] ?? "",
                 timestamp: Int(request.headers[HTTPField.Name("webhook-timestamp")!] ?? "") ?? 0,
-                signature: request.headers[HTTPField.Name("webhook-signature")!] ?? "", body: Data(buffer: bytes))
+                signature: request.headers[HTTPField.Name("webhook-signature")!] ?? "", body: Data(Array(bytes.readableBytesView)))
             let behaviour = await self.behaviour(path)
             await self.record(delivery)
             switch behaviour {

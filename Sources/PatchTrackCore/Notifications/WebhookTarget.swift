@@ -27,7 +27,8 @@ public enum WebhookTarget {
             throw Refusal(reason: "credentials in the URL are not allowed; the receiver checks the signature")
         }
         if !allowPrivate {
-            let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+            var bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+            while bare.hasSuffix(".") { bare.removeLast() }
             let lowered = bare.lowercased()
             if lowered == "localhost" || lowered.hasSuffix(".localhost") {
                 throw Refusal(reason: "\(host) is a loopback name (serve --webhook-allow-private allows it)")
