@@ -123,3 +123,26 @@ struct WebhookSubscriptionTests {
         }
     }
 }
+
+@Suite("Webhooks: the Standard Webhooks signature")
+struct WebhookSigningTests {
+    @Test("the reference vector of the Standard Webhooks specification signs and verifies")
+    func referenceVector() throws {
+        // Secret, id, timestamp, body and signature from the specification's test suite (Tests/Fixtures/README.md).
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let body = Data(#"{"test": 2432232314}"#.utf8)
+        let signature = WebhookSigning.signature(secret: secret, id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: body)
+        #expect(signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+        #expect(WebhookSigning.verify(
+            secret: secret, id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: body,
+            header: "v1,bm90IGl0 v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="))
+        #expect(!WebhookSigning.verify(
+            secret: secret, id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_331, body: body,
+            header: "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="))
+        #expect(WebhookSigning.isValidSecret(secret))
+        #expect(!WebhookSigning.isValidSecret("whsec_c2hvcnQ="))
+        #expect(!WebhookSigning.isValidSecret("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+        let generated = WebhookSigning.newSecret()
+        #expect(WebhookSigning.isValidSecret(generated) && generated != WebhookSigning.newSecret())
+    }
+}
