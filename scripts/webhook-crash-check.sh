@@ -12,7 +12,7 @@ bin=${PATCHTRACK_BIN:-.build/debug/patchtrack}
 work=$(mktemp -d)
 pid=""
 receiver=""
-trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; [ -n "$receiver" ] && kill $receiver 2>/dev/null; rm -rf "$work"' EXIT
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; [ -n "$receiver" ] && kill $receiver 2>/dev/null; rm -rf "$work"' EXIT
 python3 Benchmarks/webhooks/receiver.py "$work/receiver-port" "$work/received" &
 receiver=$!
 until [ -s "$work/receiver-port" ]; do sleep 0.1; done

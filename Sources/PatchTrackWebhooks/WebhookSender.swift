@@ -31,6 +31,8 @@ public struct WebhookSendSettings: Sendable {
 public final class WebhookSender: Sendable {
     let settings: WebhookSendSettings
     private let client: HTTPClient
+    /// Threads of its own for name resolution (`getaddrinfo` blocks; a slow resolver must not hold shared threads).
+    private let resolver: NIOThreadPool
 
     public init(settings: WebhookSendSettings) {
         self.settings = settings
@@ -38,11 +40,14 @@ public final class WebhookSender: Sendable {
             redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: settings.timeout), decompression: .disabled)
         configuration.httpVersion = .http1Only
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        resolver = NIOThreadPool(numberOfThreads: 2)
+        resolver.start()
     }
 
     /// Closes the connections.
     public func shutdown() async throws {
         try await client.shutdown()
+        try await resolver.shutdownGracefully()
     }
 
     /// Sends `delivery` once.
@@ -50,7 +55,7 @@ public final class WebhookSender: Sendable {
         do {
             let url = try WebhookTarget.validate(delivery.url, allowPrivate: settings.allowPrivate)
             if !settings.allowPrivate, let host = url.host, IPAddress(host) == nil {
-                try await Self.checkResolved(host: host, port: url.port ?? (url.scheme == "https" ? 443 : 80))
+                try await Self.checkResolved(host: host, port: url.port ?? (url.scheme == "https" ? 443 : 80), on: resolver)
             }
             let body = delivery.format == .slack
                 ? try SlackMessage.body(fromEvent: delivery.body, baseURL: settings.publicURL) : delivery.body
@@ -98,8 +103,8 @@ public final class WebhookSender: Sendable {
 
     /// Refuses a host name that resolves to a non-public address (checked at each attempt: the name's addresses
     /// may have changed since the subscription was made).
-    static func checkResolved(host: String, port: Int) async throws {
-        let addresses = try await NIOThreadPool.singleton.runIfActive { try resolve(host: host, port: port) }
+    static func checkResolved(host: String, port: Int, on pool: NIOThreadPool) async throws {
+        let addresses = try await pool.runIfActive { try resolve(host: host, port: port) }
         guard !addresses.isEmpty else { throw WebhookTarget.Refusal(reason: "\(host) does not resolve") }
         if let address = addresses.first(where: { !$0.isPublic }) {
             throw WebhookTarget.Refusal(
