@@ -3,25 +3,12 @@ import PatchTrackCore
 import PatchTrackStorage
 import PatchTrackWebhooks
 
-/// The `filter` object of a subscription.
-struct WebhookFilterBody: Codable {
-    var minSeverity: String?
-    var environments: [String]?
-    var repositories: [String]?
+/// The `filter` object of a subscription: the stored JSON form, validated on the way in.
+typealias WebhookFilterBody = WebhookFilterJSON
 
-    enum CodingKeys: String, CodingKey {
-        case minSeverity = "min_severity"
-        case environments, repositories
-    }
-
-    init(_ filter: WebhookFilter) {
-        minSeverity = filter.minSeverity?.rawValue
-        environments = filter.environments
-        repositories = filter.repositories
-    }
-
+extension WebhookFilterJSON {
     /// The filter; 422 naming the field otherwise.
-    func filter() throws -> WebhookFilter {
+    func validated() throws -> WebhookFilter {
         var severity: SeverityLevel?
         if let minSeverity {
             guard let level = SeverityLevel(rawValue: minSeverity), level != .unknown else {
@@ -96,7 +83,7 @@ struct WebhookRequest: Decodable {
             throw ProblemDetails.invalidField("secret", "must be whsec_ followed by the base64 of 24 to 64 random bytes")
         }
         return WebhookDefinition(
-            url: url, events: selection, format: webhookFormat, filter: try filter?.filter() ?? current?.filter ?? WebhookFilter(),
+            url: url, events: selection, format: webhookFormat, filter: try filter?.validated() ?? current?.filter ?? WebhookFilter(),
             enabled: enabled ?? current?.enabled ?? true)
     }
 }

@@ -93,24 +93,25 @@ enum Outbox {
     }
 }
 
-/// The stored JSON form of a ``WebhookFilter`` (snake_case keys, as the API's).
-struct WebhookFilterJSON: Codable {
-    var minSeverity: String?
-    var environments: [String]?
-    var repositories: [String]?
+/// The JSON form of a ``WebhookFilter``, stored and answered alike (snake_case keys). Read back leniently: an unknown
+/// severity is no minimum (the API validates what it stores).
+public struct WebhookFilterJSON: Codable, Sendable {
+    public var minSeverity: String?
+    public var environments: [String]?
+    public var repositories: [String]?
 
     enum CodingKeys: String, CodingKey {
         case minSeverity = "min_severity"
         case environments, repositories
     }
 
-    init(_ filter: WebhookFilter) {
+    public init(_ filter: WebhookFilter) {
         minSeverity = filter.minSeverity?.rawValue
         environments = filter.environments
         repositories = filter.repositories
     }
 
-    var filter: WebhookFilter {
+    public var filter: WebhookFilter {
         WebhookFilter(minSeverity: minSeverity.flatMap(SeverityLevel.init(rawValue:)), environments: environments, repositories: repositories)
     }
 }
