@@ -27,9 +27,10 @@ CREATE TABLE webhook (
 );
 
 CREATE TABLE webhookSecret (
-    webhookId INTEGER NOT NULL PRIMARY KEY REFERENCES webhook(id) ON DELETE CASCADE,
-    secret TEXT NOT NULL
-);
+    webhookId INTEGER NOT NULL REFERENCES webhook(id) ON DELETE CASCADE,
+    secret TEXT NOT NULL,
+    PRIMARY KEY (webhookId)
+) WITHOUT ROWID;
 
 CREATE TABLE event (
     id TEXT NOT NULL PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 100),

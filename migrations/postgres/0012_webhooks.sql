@@ -28,8 +28,9 @@ CREATE TABLE webhook (
 );
 
 CREATE TABLE webhookSecret (
-    webhookId BIGINT NOT NULL PRIMARY KEY REFERENCES webhook(id) ON DELETE CASCADE,
-    secret TEXT NOT NULL
+    webhookId BIGINT NOT NULL REFERENCES webhook(id) ON DELETE CASCADE,
+    secret TEXT NOT NULL,
+    PRIMARY KEY (webhookId)
 );
 
 CREATE TABLE event (

@@ -12,7 +12,28 @@ public struct EventBatch: Sendable {
         let imageId: Int64
     }
 
-    private var findings: [Key: [EventFinding]] = [:]
+    /// One (type, image)'s findings: every id and vulnerability counted, the items kept bounded (highest severity
+    /// first), so a transaction opening 700,000 findings holds at most a few hundred items per image.
+    private struct Accumulated: Sendable {
+        var items: [EventFinding] = []
+        var ids: Set<Int64> = []
+        var vulnerabilities: Set<String> = []
+
+        mutating func add(_ finding: EventFinding) {
+            vulnerabilities.insert(finding.vulnerability)
+            guard ids.insert(finding.findingId).inserted else {
+                // The same finding again (a later advisory version in the same write): its last values count.
+                if let index = items.firstIndex(where: { $0.findingId == finding.findingId }) { items[index] = finding }
+                return
+            }
+            items.append(finding)
+            if items.count >= 2 * EventBatch.maximumItems {
+                items = Array(EventBatch.ranked(items).prefix(EventBatch.maximumItems))
+            }
+        }
+    }
+
+    private var findings: [Key: Accumulated] = [:]
     private var order: [Key] = []
     private var prepared: [OutboxEvent] = []
 
@@ -27,7 +48,7 @@ public struct EventBatch: Sendable {
     public mutating func add(_ type: EventType, imageId: Int64, finding: EventFinding) {
         let key = Key(type: type, imageId: imageId)
         if findings[key] == nil { order.append(key) }
-        findings[key, default: []].append(finding)
+        findings[key, default: Accumulated()].add(finding)
     }
 
     /// Adds an event built by its cause.
@@ -41,23 +62,25 @@ public struct EventBatch: Sendable {
     public func events(images: [Int64: EventImage], running: [Int64: [RunningPlace]], at now: Date) throws -> [OutboxEvent] {
         var events: [OutboxEvent] = []
         for key in order {
-            guard let image = images[key.imageId], let items = findings[key] else { continue }
+            guard let image = images[key.imageId], let accumulated = findings[key] else { continue }
             let places = (running[key.imageId] ?? []).sorted()
             if key.type == .advisoryHitsRunning && places.isEmpty { continue }
-            var unique: [Int64: EventFinding] = [:]
-            for item in items { unique[item.findingId] = item }
-            let sorted = unique.values.sorted {
-                ($0.severityLevel, $1.vulnerability, $1.package) > ($1.severityLevel, $0.vulnerability, $0.package)
-            }
+            let sorted = Self.ranked(accumulated.items)
             let highest = sorted.first?.severityLevel ?? .unknown
+            let count = accumulated.ids.count
             let data = ImageFindingsData(
-                image: image, running: places, findings: Array(sorted.prefix(Self.maximumItems)), findingCount: sorted.count,
-                truncated: sorted.count > Self.maximumItems, highestSeverity: highest.rawValue,
-                vulnerabilities: Set(sorted.map(\.vulnerability)).sorted())
+                image: image, running: places, findings: Array(sorted.prefix(Self.maximumItems)), findingCount: count,
+                truncated: count > Self.maximumItems, highestSeverity: highest.rawValue,
+                vulnerabilities: accumulated.vulnerabilities.sorted())
             let facets = EventFacets(
                 severity: highest, environments: Set(places.map(\.environment)), repositories: [image.repository])
             events.append(try OutboxEvent(type: key.type, occurredAt: now, facets: facets, data: data))
         }
         return events + prepared
+    }
+
+    /// Highest severity first, then by vulnerability and package.
+    static func ranked(_ items: [EventFinding]) -> [EventFinding] {
+        items.sorted { ($0.severityLevel, $1.vulnerability, $1.package) > ($1.severityLevel, $0.vulnerability, $0.package) }
     }
 }

@@ -489,9 +489,10 @@ CREATE TABLE webhookDelivery (
     UNIQUE (webhookId, eventId)
 );
 CREATE TABLE webhookSecret (
-    webhookId INTEGER NOT NULL PRIMARY KEY REFERENCES webhook(id) ON DELETE CASCADE,
-    secret TEXT NOT NULL
-);
+    webhookId INTEGER NOT NULL REFERENCES webhook(id) ON DELETE CASCADE,
+    secret TEXT NOT NULL,
+    PRIMARY KEY (webhookId)
+) WITHOUT ROWID;
 CREATE INDEX advisoryAlias_on_alias ON advisoryAlias(alias);
 CREATE INDEX advisoryKey_on_advisoryId ON advisoryKey(advisoryId);
 CREATE INDEX advisory_on_vulnerabilityId ON advisory(vulnerabilityId);
