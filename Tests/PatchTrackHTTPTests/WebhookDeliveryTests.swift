@@ -1,6 +1,8 @@
 import Foundation
 import PatchTrackCore
+import NIOCore
 import Testing
+import ZIPFoundation
 
 @testable import PatchTrackHTTP
 @testable import PatchTrackStorage
@@ -84,7 +86,7 @@ struct WebhookDeliveryTests {
         }
     }
 
-    @Test("one advisory import opening 300 findings on two images sends one finding.opened per image, capped and counted")
+    @Test("one advisory zip import opening 300 findings on two images sends one finding.opened per image, capped and counted")
     func coalescing() async throws {
         let environment = try await TestEnvironment(maxBodySize: 8 << 20, webhookAllowPrivate: true)
         defer { environment.remove() }
@@ -97,9 +99,19 @@ struct WebhookDeliveryTests {
                 for character: Character in ["1", "2"] {
                     _ = try await client.send(.post, "/v1/scans", token: environment.ingest, body: cycloneDX(image: digest(character), purls: purls))
                 }
-                let records = (0..<150).map { osvRecord(id: "TEST-PYPI-\($0)", ecosystem: "PyPI", name: "package-\($0)", fixed: "1.0.1") }
-                let posted = try await client.send(.post, "/v1/advisories", token: environment.ingest, body: "[" + records.joined(separator: ",") + "]")
-                #expect(posted.json["created"] as? Int == 150)
+                let archive = try Archive(accessMode: .create)
+                for index in 0..<150 {
+                    let data = Data(osvRecord(id: "TEST-PYPI-\(index)", ecosystem: "PyPI", name: "package-\(index)", fixed: "1.0.1").utf8)
+                    try archive.addEntry(
+                        with: "TEST-PYPI-\(index).json", type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate
+                    ) { position, size in data.subdata(in: Int(position)..<Int(position) + size) }
+                }
+                let zip = try #require(archive.data)
+                let posted = try await client.client.execute(
+                    uri: "/v1/advisories", method: .post,
+                    headers: [.authorization: "Bearer \(environment.ingest)", .contentType: "application/zip"], body: ByteBuffer(bytes: zip)
+                ) { response in Client.Reply(status: response.status, headers: response.headers, body: Data(buffer: response.body)) }
+                #expect(posted.json["created"] as? Int == 150, "\(posted.text)")
                 try await Support.delivering(worker, sender) {
                     let opened = try await receiver.waitFor("/hook", count: 2)
                     try await Task.sleep(for: .milliseconds(300))
