@@ -72,7 +72,7 @@ extension FeedSyncer {
         let started = ContinuousClock.now
         var imported = 0
         try await OSVBundle.forEachBatch(zipFile: file, skipping: source.zipEntriesDone, batchSize: archiveBatch) { batch, filesDone in
-            let items = try await database.advisories.ingest(batch)
+            let items = try await database.advisories.ingest(batch, eventStage: report.eventStage)
             Self.tally(items, &report.counts, &report.rejections, &report.stored)
             source.zipEntriesDone = filesDone
             source.counts = report.counts
@@ -128,7 +128,7 @@ extension FeedSyncer {
                     report.counts.rejected += 1
                 }
             }
-            let items = try await database.advisories.ingest(batch)
+            let items = try await database.advisories.ingest(batch, eventStage: report.eventStage)
             Self.tally(items, &report.counts, &report.rejections, &report.stored)
             if let last = chunk.last { source.highWater = last }
             source.counts = report.counts

@@ -13,6 +13,8 @@ public struct FeedSyncReport: Sendable {
     /// Records stored by this sync (added).
     public var stored = 0
     public var duration: Duration = .zero
+    /// Where the sync's finding events are held until it ends: one `finding.opened` per image for the whole sync.
+    var eventStage = "feed_" + UUID().uuidString.lowercased()
 
     public var summary: String {
         "added \(counts.added), updated \(counts.updated), unchanged \(counts.unchanged), rejected \(counts.rejected)"
@@ -69,8 +71,9 @@ public struct FeedSyncer: Sendable {
         }
         report.duration = ContinuousClock.now - started
         // In a task of its own: a cancelled sync still records how far it got.
-        let (feeds, finished) = (database.feeds, report)
+        let (feeds, advisories, finished) = (database.feeds, database.advisories, report)
         try await Task {
+            try await advisories.flushEvents(stage: finished.eventStage)
             try await feeds.finishSync(
                 named: name, counts: finished.counts, rejections: finished.rejections, error: finished.error,
                 recordsAdded: feed.definition.kind == .osv ? finished.stored : 0)

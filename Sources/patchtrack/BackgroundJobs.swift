@@ -34,6 +34,10 @@ struct BackgroundJobs: Service {
             leases: database.leases, holder: runner.holder,
             jobs: [
                 delivery.job(), notices.sla(), notices.plan(),
+                BackgroundJob(name: "webhook-stages", every: .seconds(60)) {
+                    let flushed = try await database.webhooks.flushAbandonedStages()
+                    return flushed == 0 ? "" : "\(flushed) abandoned event stages coalesced"
+                },
                 BackgroundJob(name: "webhook-retention", every: .seconds(3600)) {
                     let pruned = try await database.webhooks.prune(olderThanDays: 30)
                     return pruned == 0 ? "" : "\(pruned) events older than 30 days removed"

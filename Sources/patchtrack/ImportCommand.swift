@@ -99,14 +99,18 @@ struct ImportCommand: AsyncParsableCommand {
                 } catch let failure as OSVBundle.Failure {
                     throw ValidationError("\(path): \(failure)")
                 }
+                // One stage for the file's events: one finding.opened per image for the whole import (a stage left
+                // by a failed import is coalesced later by `serve`).
+                let stage = "import_" + UUID().uuidString.lowercased()
                 for batch in batches {
-                    for item in try await advisories.ingest(batch) {
+                    for item in try await advisories.ingest(batch, eventStage: stage) {
                         totals[item.outcome, default: 0] += 1
                         if item.outcome == .rejected {
                             FileHandle.standardError.write(Data("\(path) \(item.position): \(item.messages.joined(separator: "; "))\n".utf8))
                         }
                     }
                 }
+                try await advisories.flushEvents(stage: stage)
             }
             return totals
         }

@@ -86,7 +86,7 @@ struct WebhookDeliveryTests {
         }
     }
 
-    @Test("one advisory zip import opening 300 findings on two images sends one finding.opened per image, capped and counted")
+    @Test("one advisory zip import of 1,100 records (two transactions) opening 2,200 findings on two images sends one finding.opened per image, capped and counted")
     func coalescing() async throws {
         let environment = try await TestEnvironment(maxBodySize: 8 << 20, webhookAllowPrivate: true)
         defer { environment.remove() }
@@ -95,12 +95,12 @@ struct WebhookDeliveryTests {
         try await receiver.serve { base in
             try await environment.withClient { client in
                 _ = try await Support.subscribe(client, environment, "\(base)/hook", extra: #""events":["finding.opened","advisory.hits_running"]"#)
-                let purls = (0..<150).map { "pkg:pypi/package-\($0)@1.0.0" }
+                let purls = (0..<1_100).map { "pkg:pypi/package-\($0)@1.0.0" }
                 for character: Character in ["1", "2"] {
                     _ = try await client.send(.post, "/v1/scans", token: environment.ingest, body: cycloneDX(image: digest(character), purls: purls))
                 }
                 let archive = try Archive(accessMode: .create)
-                for index in 0..<150 {
+                for index in 0..<1_100 {
                     let data = Data(osvRecord(id: "TEST-PYPI-\(index)", ecosystem: "PyPI", name: "package-\(index)", fixed: "1.0.1").utf8)
                     try archive.addEntry(
                         with: "TEST-PYPI-\(index).json", type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate
@@ -111,7 +111,7 @@ struct WebhookDeliveryTests {
                     uri: "/v1/advisories", method: .post,
                     headers: [.authorization: "Bearer \(environment.ingest)", .contentType: "application/zip"], body: ByteBuffer(bytes: zip)
                 ) { response in Client.Reply(status: response.status, headers: response.headers, body: Data(buffer: response.body)) }
-                #expect(posted.json["created"] as? Int == 150, "\(posted.text)")
+                #expect(posted.json["created"] as? Int == 1_100, "\(posted.text)")
                 try await Support.delivering(worker, sender) {
                     let opened = try await receiver.waitFor("/hook", count: 2)
                     try await Task.sleep(for: .milliseconds(300))
@@ -120,11 +120,41 @@ struct WebhookDeliveryTests {
                     #expect(all.map(\.type) == ["finding.opened", "finding.opened"])
                     #expect(Set(opened.compactMap { ($0.data["image"] as? [String: Any])?["digest"] as? String }) == [digest("1"), digest("2")])
                     for event in opened {
-                        #expect(event.data["finding_count"] as? Int == 150)
+                        #expect(event.data["finding_count"] as? Int == 1_100)
                         #expect((event.data["findings"] as? [Any])?.count == EventBatch.maximumItems)
                         #expect(event.data["truncated"] as? Bool == true)
-                        #expect((event.data["vulnerabilities"] as? [String])?.count == 150)
+                        let severities = (event.data["findings"] as? [[String: Any]])?.compactMap { $0["vulnerability"] as? String } ?? []
+                        #expect(severities == severities.sorted())
+                        #expect((event.data["vulnerabilities"] as? [String])?.count == 1_100)
                     }
+                }
+            }
+        }
+    }
+
+    @Test("a stage its writer never ended (the process died mid-import) is coalesced by the stage job: the events arrive, later")
+    func abandonedStage() async throws {
+        let environment = try await TestEnvironment(webhookAllowPrivate: true)
+        defer { environment.remove() }
+        let receiver = WebhookReceiver()
+        let (worker, sender) = Support.worker(environment)
+        try await receiver.serve { base in
+            try await environment.withClient { client in
+                _ = try await Support.subscribe(client, environment, "\(base)/hook", extra: #""events":["finding.opened"]"#)
+                let purls = (0..<3).map { "pkg:pypi/package-\($0)@1.0.0" }
+                _ = try await client.send(.post, "/v1/scans", token: environment.ingest, body: cycloneDX(image: digest("1"), purls: purls))
+                let records = (0..<3).map { osvRecord(id: "TEST-PYPI-\($0)", ecosystem: "PyPI", name: "package-\($0)", fixed: "1.0.1") }
+                let entries = try OSVBundle.entries(json: Data(("[" + records.joined(separator: ",") + "]").utf8))
+                _ = try await environment.database.advisories.ingest(entries, eventStage: "stage_abandoned")
+                try await Support.delivering(worker, sender) {
+                    try await Task.sleep(for: .milliseconds(400))
+                    #expect(await receiver.received("/hook").isEmpty)
+                    #expect(try await environment.database.webhooks.flushAbandonedStages(idleSeconds: 3600) == 0)
+                    #expect(try await environment.database.webhooks.flushAbandonedStages(idleSeconds: 0) == 1)
+                    let opened = try await receiver.waitFor("/hook", type: "finding.opened")
+                    #expect(opened.count == 1)
+                    #expect(opened.first?.data["finding_count"] as? Int == 3)
+                    #expect(try await environment.database.webhooks.flushAbandonedStages(idleSeconds: 0) == 0)
                 }
             }
         }

@@ -59,6 +59,18 @@ CREATE TABLE webhookDelivery (
 CREATE INDEX webhookDelivery_on_status_nextAttemptAt ON webhookDelivery(status, nextAttemptAt);
 CREATE INDEX webhookDelivery_on_eventId ON webhookDelivery(eventId);
 
+-- The finding events of a write that spans several transactions (an advisory zip imported 1,000 records at a time,
+-- a feed sync), held per finding until its end coalesces them into one event per (type, image); a stage its writer
+-- never ended (the process died) is coalesced by a job after ten minutes.
+CREATE TABLE eventStage (
+    stage TEXT NOT NULL,
+    type TEXT NOT NULL,
+    imageId BIGINT NOT NULL,
+    findingId BIGINT NOT NULL,
+    createdAt TEXT NOT NULL
+);
+CREATE INDEX eventStage_on_stage ON eventStage(stage);
+
 -- A once-per-finding event sent: kind 'due_soon' or 'breached'.
 CREATE TABLE findingNotice (
     findingId BIGINT NOT NULL REFERENCES finding(id) ON DELETE CASCADE,

@@ -79,6 +79,18 @@ public struct EventBatch: Sendable {
         return events + prepared
     }
 
+    /// The findings collected, per (type, image), as ids: what a write spanning several transactions stages.
+    public var findingIds: [(type: EventType, imageId: Int64, ids: [Int64])] {
+        order.compactMap { key in findings[key].map { (key.type, key.imageId, $0.ids.sorted()) } }
+    }
+
+    /// This batch without its findings: the events built by their causes.
+    public var preparedOnly: EventBatch {
+        var batch = EventBatch()
+        batch.prepared = prepared
+        return batch
+    }
+
     /// Highest severity first, then by vulnerability and package.
     static func ranked(_ items: [EventFinding]) -> [EventFinding] {
         items.sorted { ($0.severityLevel, $1.vulnerability, $1.package) > ($1.severityLevel, $0.vulnerability, $0.package) }

@@ -63,7 +63,13 @@ public struct EventFinding: Codable, Sendable, Equatable {
         self.installedVersion = installedVersion
         self.fixedVersion = fixedVersion
         self.due = due
-        let escaped = vulnerability.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? vulnerability
+        // Advisory ids are nearly always letters, digits, '-', '.' and ':' (no encoding needed); checked first, as
+        // an import builds hundreds of thousands of these.
+        let plain = vulnerability.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte) || byte == 0x2d || byte == 0x2e
+                || byte == 0x3a || byte == 0x5f
+        }
+        let escaped = plain ? vulnerability : vulnerability.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? vulnerability
         links = Links(advisory: "/v1/advisories/\(escaped)")
     }
 

@@ -63,7 +63,13 @@ public struct AdvisoryStore: Sendable {
     /// `modified`, grouped with its aliases, and matched against every stored component. Rejected records write
     /// nothing, open no transaction, and are reported with their position and reason. Checks for cancellation (the
     /// client went away) between transactions: what was committed stays, nothing half-written does.
-    public func ingest(_ entries: [(position: String, entry: OSVIntake.Entry)]) async throws -> [AdvisoryIntakeItem] {
+    ///
+    /// A document written in several transactions holds its finding events until its last one (``Outbox``): one
+    /// `finding.opened` per image for the whole document. `eventStage` names a stage the caller ends itself with
+    /// ``flushEvents(stage:)`` (a feed sync spanning several documents).
+    public func ingest(
+        _ entries: [(position: String, entry: OSVIntake.Entry)], eventStage: String? = nil
+    ) async throws -> [AdvisoryIntakeItem] {
         let now = context.timestamp
         let cache = self.cache
         var items: [AdvisoryIntakeItem] = []
@@ -82,12 +88,14 @@ public struct AdvisoryStore: Sendable {
         // Large documents (zip dumps) are written in transactions of `chunk` records: each record is still
         // all-or-nothing, and the write-ahead log stays small enough for fast page lookups.
         let chunk = 1_000
+        let ownStage = eventStage == nil && accepted.count > chunk ? Outbox.newStage() : nil
+        let stage = eventStage ?? ownStage
         for start in stride(from: 0, to: accepted.count, by: chunk) {
             try Task.checkCancellation()
             let offsets = Array(accepted[start..<min(start + chunk, accepted.count)])
             let records = offsets.compactMap { entries[$0].entry.record }
             // Its steps log the images whose findings change, or every image when alias groups change.
-            let written = try await context.generations.write(imageChanges: .declared) { session in
+            let written = try await context.generations.write(imageChanges: .declared, eventStage: stage) { session in
                 // First: scans and advisories matched by other processes are committed before anything here is read.
                 try session.serialize(on: .matching)
                 let encoder = JSONEncoder()
@@ -124,7 +132,14 @@ public struct AdvisoryStore: Sendable {
                 items[offset].messages = messages
             }
         }
+        if let ownStage { try await flushEvents(stage: ownStage) }
         return items
+    }
+
+    /// Coalesces and writes the finding events held under `stage` (see ``ingest(_:eventStage:)``).
+    public func flushEvents(stage: String) async throws {
+        let now = context.now()
+        _ = try await context.executor.write { session in try Outbox.flush(stage, session, now: now) }
     }
 
     // MARK: - Reads

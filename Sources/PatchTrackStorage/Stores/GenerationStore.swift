@@ -62,9 +62,11 @@ public struct GenerationStore: Sendable {
     static let imageChangeRetention = 10_000
 
     /// Runs `body` as one write transaction and, when it changed a row, bumps the generations in it (a request
-    /// refused after reading keeps every cache) and logs the images it changed (``ImageChangeLogging``).
+    /// refused after reading keeps every cache), logs the images it changed (``ImageChangeLogging``) and writes the
+    /// events its steps recorded to the outbox, or holds their findings under `eventStage` when the write is one of
+    /// several transactions whose events are coalesced at the end (``Outbox/flush(_:_:now:)``).
     public func write<T: Sendable>(
-        affectsFindings: Bool = true, imageChanges: ImageChangeLogging = .everything,
+        affectsFindings: Bool = true, imageChanges: ImageChangeLogging = .everything, eventStage: String? = nil,
         _ body: @escaping @Sendable (any SQLSession) throws -> T
     ) async throws -> T {
         try await executor.write { session in
@@ -81,7 +83,14 @@ public struct GenerationStore: Sendable {
             case .declared: counting.changedEverything ? [nil] : Set(counting.changedImages.map { $0 })
             }
             try Self.log(changed, generation: generation, session)
-            if !counting.events.isEmpty { _ = try Outbox.write(counting.events, session, now: counting.eventsAt ?? Date()) }
+            if !counting.events.isEmpty {
+                let now = counting.eventsAt ?? Date()
+                if let eventStage {
+                    try Outbox.stage(counting.events, eventStage, session, now: now)
+                } else {
+                    try Outbox.write(counting.events, session, now: now)
+                }
+            }
             return result
         }
     }

@@ -13,6 +13,9 @@ enum Outbox {
         let filter: WebhookFilter
     }
 
+    /// A new stage name, for a write spanning several transactions.
+    static func newStage() -> String { "stage_" + UUID().uuidString.lowercased() }
+
     /// The enabled subscriptions.
     static func subscriptions(_ session: any SQLSession) throws -> [Subscription] {
         try session.fetchAll("SELECT id, events, filter FROM webhook WHERE enabled = 1 ORDER BY id").map { row in
@@ -46,6 +49,39 @@ enum Outbox {
         try session.insert(eventRows)
         try session.insert(deliveryRows)
         return eventRows.count
+    }
+
+    /// Holds `batch`'s findings under `stage` (one row per finding and type) and writes its other events now.
+    static func stage(_ batch: EventBatch, _ stage: String, _ session: any SQLSession, now: Date) throws {
+        try write(batch.preparedOnly, session, now: now)
+        var rows = SQLBatchInsert(into: "eventStage", columns: ["stage", "type", "imageId", "findingId", "createdAt"])
+        let timestamp = Timestamp.format(now)
+        for group in batch.findingIds {
+            for id in group.ids { rows.append(stage, group.type.rawValue, group.imageId, id, timestamp) }
+        }
+        if rows.count > 0 { try session.insert(rows) }
+    }
+
+    /// Coalesces the findings held under `stage` into events, one per (type, image), written with their deliveries;
+    /// the stage is emptied. Answers how many events were stored.
+    @discardableResult
+    static func flush(_ stage: String, _ session: any SQLSession, now: Date) throws -> Int {
+        var batch = EventBatch()
+        if try !subscriptions(session).isEmpty {
+            try session.forEachRow(
+                """
+                SELECT s.type, s.imageId, f.id, f.vulnerabilityId, f.severityLevel, f.packageName, f.installedVersion, f.fixedVersion
+                FROM eventStage s JOIN finding f ON f.id = s.findingId WHERE s.stage = \(stage)
+                """
+            ) { row in
+                guard let type = EventType(rawValue: try row.decode(0)) else { return }
+                batch.add(type, imageId: try row.decode(1), finding: EventFinding(
+                    findingId: try row.decode(2), vulnerability: try row.decode(3), severity: try row.decode(4),
+                    package: try row.decode(5), installedVersion: try row.decode(6), fixedVersion: try row.decode(7)))
+            }
+        }
+        try session.execute("DELETE FROM eventStage WHERE stage = \(stage)")
+        return try write(batch, session, now: now)
     }
 
     /// Each image's digest, repository and current tags.

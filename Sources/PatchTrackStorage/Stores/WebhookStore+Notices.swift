@@ -2,6 +2,21 @@ import Foundation
 import PatchTrackCore
 
 extension WebhookStore {
+    /// Coalesces the stages whose writer stopped adding to them `idleSeconds` ago (a process died in the middle of
+    /// an import or a sync): their events are delivered, later than usual, never lost. Answers how many stages.
+    public func flushAbandonedStages(idleSeconds: TimeInterval = 600) async throws -> Int {
+        let now = context.now()
+        let cutoff = Timestamp.format(now.addingTimeInterval(-idleSeconds))
+        let stages = try await context.executor.read { session in
+            try session.fetchAll("SELECT stage FROM eventStage GROUP BY stage HAVING max(createdAt) < \(cutoff)")
+                .map { try $0.decode(0, as: String.self) }
+        }
+        for stage in stages {
+            _ = try await context.executor.write { session in try Outbox.flush(stage, session, now: now) }
+        }
+        return stages.count
+    }
+
     /// Announces once per finding that it is due soon or breached: `findings` are the SLA standings of now
     /// (``FleetStore/slaBreaches(includeDueSoon:severity:)``); those not yet noticed in their standing are noticed
     /// and written to the outbox as `sla.due_soon` / `sla.breached`, one event per image. Answers how many findings

@@ -110,6 +110,13 @@ CREATE TABLE event (
     -- The standard JSON body.
     body TEXT NOT NULL
 );
+CREATE TABLE eventStage (
+    stage TEXT NOT NULL,
+    type TEXT NOT NULL,
+    imageId INTEGER NOT NULL,
+    findingId INTEGER NOT NULL,
+    createdAt TEXT NOT NULL
+);
 CREATE TABLE feed (
     name TEXT NOT NULL PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 63),
     kind TEXT NOT NULL CHECK (kind IN ('osv', 'kev', 'epss')),
@@ -505,6 +512,7 @@ CREATE INDEX component_on_imageId ON component(imageId, id);
 CREATE INDEX component_on_purlBase_id ON component(purlBase, id, version);
 CREATE INDEX epss_on_feed ON epss (feed);
 CREATE INDEX epss_on_score ON epss (score);
+CREATE INDEX eventStage_on_stage ON eventStage(stage);
 CREATE INDEX event_on_occurredAt ON event(occurredAt);
 CREATE INDEX findingFate_on_successorImageId ON findingFate(successorImageId);
 CREATE INDEX finding_on_advisoryId ON finding(advisoryId);
