@@ -50,8 +50,8 @@ echo "zip import with a subscription: $b s: $(head -c 100 "$work/answer")"
 until [ "$(queue)" = 0 ]; do sleep 0.2; done
 drained=$(date +%s.%N)
 events=$(wc -l <"$work/received")
-first=$(sort -n "$work/received" | head -n 1 | cut -d' ' -f1)
-last=$(sort -n "$work/received" | tail -n 1 | cut -d' ' -f1)
+first=$(awk 'NR == 1 || $1 < m {m = $1} END {print m}' "$work/received")
+last=$(awk 'NR == 1 || $1 > m {m = $1} END {print m}' "$work/received")
 echo "delivered $events events; first to last received in $(awk -v f="$first" -v l="$last" 'BEGIN {printf "%.2f", l - f}') s" \
     "($(awk -v n="$events" -v f="$first" -v l="$last" 'BEGIN {printf "%.0f", (l > f) ? (n - 1) / (l - f) : 0}') events/s);" \
     "queue empty $(awk -v s="$imported" -v e="$drained" 'BEGIN {printf "%.2f", e - s}') s after the import answered"

@@ -17,7 +17,7 @@ public final class WebhookWorker: Sendable {
     let maximumInFlight: Int
     let perSubscription: Int
 
-    public init(store: WebhookStore, sender: WebhookSender, logger: Logger, maximumInFlight: Int = 32, perSubscription: Int = 4) {
+    public init(store: WebhookStore, sender: WebhookSender, logger: Logger, maximumInFlight: Int = 32, perSubscription: Int = 8) {
         self.store = store
         self.sender = sender
         self.logger = logger
@@ -34,26 +34,31 @@ public final class WebhookWorker: Sendable {
         }
     }
 
-    /// Delivers until cancelled; waits for the attempts in flight (cancelled too) before returning.
+    /// Delivers until cancelled; waits for the attempts in flight (cancelled too) before returning. Idle, it looks
+    /// at the outbox every `poll`; while it delivers, as soon as attempts finish (a backlog drains at the speed of
+    /// the receivers, not of the polls).
     func deliver(poll: Duration) async throws {
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
-                await startDue(in: &group)
-                do { try await Task.sleep(for: poll) } catch { break }
+                let started = await startDue(in: &group)
+                let busy = inFlight.withLock { !$0.isEmpty }
+                let pause: Duration = started > 0 ? .milliseconds(2) : busy ? .milliseconds(20) : poll
+                do { try await Task.sleep(for: pause) } catch { break }
             }
         }
     }
 
-    /// Starts attempts of the due deliveries that fit the limits.
-    func startDue(in group: inout DiscardingTaskGroup) async {
+    /// Starts attempts of the due deliveries that fit the limits; answers how many.
+    @discardableResult
+    func startDue(in group: inout DiscardingTaskGroup) async -> Int {
         let busy = inFlight.withLock { $0 }
-        guard busy.count < maximumInFlight else { return }
+        guard busy.count < maximumInFlight else { return 0 }
         let due: [DueDelivery]
         do {
             due = try await store.due(limit: maximumInFlight * 2, excluding: Set(busy.keys))
         } catch {
             if !Task.isCancelled { logger.error("cannot read the webhook outbox", metadata: ["error": "\(error)"]) }
-            return
+            return 0
         }
         var perWebhook: [Int64: Int] = [:]
         for webhookId in busy.values { perWebhook[webhookId, default: 0] += 1 }
@@ -67,6 +72,7 @@ public final class WebhookWorker: Sendable {
                 await attempt(delivery)
             }
         }
+        return running - busy.count
     }
 
     /// One attempt and its record.

@@ -108,14 +108,27 @@ extension Matching {
         case .image: byAdvisory = false
         case .advisories, .newAdvisories: byAdvisory = true
         }
+        var opened: [(finding: DesiredFinding, id: Int64)] = []
+        for (finding, row) in zip(findings, returned) where try row.decode(1, as: String.self) == now {
+            opened.append((finding, try row.decode(0, as: Int64.self)))
+        }
+        guard !opened.isEmpty else { return }
+        // advisory.hits_running only concerns images running now: the others are not collected for it at all.
+        var running = Set<Int64>()
+        if byAdvisory {
+            let images = Set(opened.map(\.finding.candidate.imageId)).sorted()
+            try session.forEachRow(
+                "SELECT DISTINCT imageId FROM imageRunning WHERE stoppedAt IS NULL AND imageId IN \(set: images)"
+            ) { row in running.insert(try row.decode(0)) }
+        }
         try session.recordEvents(now: now) { batch in
-            for (finding, row) in zip(findings, returned) where try row.decode(1, as: String.self) == now {
+            for (finding, id) in opened {
                 let candidate = finding.candidate
                 let item = EventFinding(
-                    findingId: try row.decode(0), vulnerability: finding.advisory.vulnerabilityId, severity: finding.advisory.severityLevel,
+                    findingId: id, vulnerability: finding.advisory.vulnerabilityId, severity: finding.advisory.severityLevel,
                     package: candidate.name, installedVersion: candidate.version, fixedVersion: finding.fixedVersion)
                 batch.add(.findingOpened, imageId: candidate.imageId, finding: item)
-                if byAdvisory { batch.add(.advisoryHitsRunning, imageId: candidate.imageId, finding: item) }
+                if running.contains(candidate.imageId) { batch.add(.advisoryHitsRunning, imageId: candidate.imageId, finding: item) }
             }
         }
     }
