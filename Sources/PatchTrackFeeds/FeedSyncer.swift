@@ -73,7 +73,8 @@ public struct FeedSyncer: Sendable {
         // In a task of its own: a cancelled sync still records how far it got.
         let (feeds, advisories, finished) = (database.feeds, database.advisories, report)
         try await Task {
-            try await advisories.flushEvents(stage: finished.eventStage)
+            // A failure here leaves the stage to the job that coalesces abandoned stages; the status is still recorded.
+            try? await advisories.flushEvents(stage: finished.eventStage)
             try await feeds.finishSync(
                 named: name, counts: finished.counts, rejections: finished.rejections, error: finished.error,
                 recordsAdded: feed.definition.kind == .osv ? finished.stored : 0)
