@@ -35,17 +35,25 @@ enum Outbox {
         let imageIds = batch.imageIds.sorted()
         let events = try batch.events(
             images: try describeImages(session, imageIds), running: try running(session, imageIds), at: now)
+        let routed = events.compactMap { event -> (event: OutboxEvent, webhookIds: [Int64])? in
+            let targets = subscriptions.filter { $0.selection.contains(event.type) && $0.filter.accepts(event.facets) }.map(\.id)
+            return targets.isEmpty ? nil : (event, targets)
+        }
+        return try insert(routed, session, now: now)
+    }
+
+    /// Stores `events`, each with a pending delivery to each of its subscriptions; answers how many events.
+    @discardableResult
+    static func insert(_ events: [(event: OutboxEvent, webhookIds: [Int64])], _ session: any SQLSession, now: Date) throws -> Int {
+        guard !events.isEmpty else { return 0 }
         let timestamp = Timestamp.format(now)
         var eventRows = SQLBatchInsert(into: "event", columns: ["id", "type", "occurredAt", "body"])
         var deliveryRows = SQLBatchInsert(
             into: "webhookDelivery", columns: ["webhookId", "eventId", "status", "attempts", "nextAttemptAt", "createdAt"])
-        for event in events {
-            let targets = subscriptions.filter { $0.selection.contains(event.type) && $0.filter.accepts(event.facets) }
-            guard !targets.isEmpty else { continue }
+        for (event, webhookIds) in events {
             eventRows.append(event.id, event.type.rawValue, Timestamp.format(event.occurredAt), String(decoding: event.body, as: UTF8.self))
-            for target in targets { deliveryRows.append(target.id, event.id, "pending", 0, timestamp, timestamp) }
+            for id in webhookIds { deliveryRows.append(id, event.id, "pending", 0, timestamp, timestamp) }
         }
-        guard eventRows.count > 0 else { return 0 }
         try session.insert(eventRows)
         try session.insert(deliveryRows)
         return eventRows.count

@@ -131,20 +131,10 @@ public struct WebhookStore: Sendable {
     /// no such subscription.
     public func ping(id: Int64) async throws -> StoredDelivery? {
         let now = context.now()
-        let timestamp = Timestamp.format(now)
         return try await context.executor.write { session in
             guard try session.fetchValue("SELECT 1 FROM webhook WHERE id = \(id)", as: Int.self) != nil else { return nil }
             let event = try OutboxEvent(type: .ping, occurredAt: now, facets: EventFacets(), data: PingData(webhookId: id))
-            try session.execute(
-                """
-                INSERT INTO event (id, type, occurredAt, body)
-                VALUES (\(event.id), \(event.type.rawValue), \(timestamp), \(String(decoding: event.body, as: UTF8.self)))
-                """)
-            try session.execute(
-                """
-                INSERT INTO webhookDelivery (webhookId, eventId, status, attempts, nextAttemptAt, createdAt)
-                VALUES (\(id), \(event.id), 'pending', 0, \(timestamp), \(timestamp))
-                """)
+            try Outbox.insert([(event, [id])], session, now: now)
             return try Self.deliveries(session, "d.webhookId = \(id) AND d.eventId = \(event.id)", limit: 1).first
         }
     }
