@@ -92,6 +92,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Registry watching: the OCI Distribution API read with AsyncHTTPClient (tags, manifests, indexes, configs),
+        // polled by `serve`'s background jobs and by `patchtrack registry poll`.
+        .target(
+            name: "PatchTrackRegistry",
+            dependencies: [
+                "PatchTrackCore",
+                "PatchTrackStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "patchtrack",
             dependencies: [
@@ -100,6 +115,7 @@ let package = Package(
                 "PatchTrackHTTP",
                 "PatchTrackFeeds",
                 "PatchTrackWebhooks",
+                "PatchTrackRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -130,6 +146,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // Feed syncs against a local HTTP server the tests start.
                 "PatchTrackFeeds",
+                // Registry polls against a docker-registry the tests start (and pushed to with AsyncHTTPClient).
+                "PatchTrackRegistry",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

@@ -120,6 +120,10 @@ public struct AppDatabase: Sendable {
     public var policies: PolicyStore { PolicyStore(executor: executor, now: now) }
     /// Advisory feeds: configuration, sync state, KEV and EPSS.
     public var feeds: FeedStore { FeedStore(executor: executor, now: now) }
+    /// Registries PatchTrack reads (settings and write-only credentials).
+    public var registries: RegistryHostStore { RegistryHostStore(executor: executor, now: now) }
+    /// Watched repositories and the status of their polls.
+    public var watches: WatchStore { WatchStore(executor: executor, now: now) }
     /// Webhook subscriptions, their deliveries and the notices of once-only events.
     public var webhooks: WebhookStore { WebhookStore(executor: executor, now: now, attempts: webhookAttempts) }
     /// Scans, components and scanner verdicts; ingesting a scan matches it.

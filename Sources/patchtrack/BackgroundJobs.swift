@@ -1,5 +1,6 @@
 import Logging
 import PatchTrackFeeds
+import PatchTrackRegistry
 import PatchTrackStorage
 import PatchTrackWebhooks
 import ServiceLifecycle
@@ -13,8 +14,14 @@ struct BackgroundJobs: Service {
     /// Notifications: the delivery worker (one long run, polling the outbox) and the jobs that turn the SLA clock
     /// and the rebuild plan into events, on a runner with the feeds' short tick.
     let notifications: LeasedJobRunner
+    /// Registry watches, on a runner of their own: a long feed import does not delay a poll, nor a slow registry a
+    /// sync.
+    let registry: LeasedJobRunner
 
-    init(database: AppDatabase, inventoryRetentionDays: Int?, fetcher: FeedFetcher, sender: WebhookSender, logger: Logger) {
+    init(
+        database: AppDatabase, inventoryRetentionDays: Int?, fetcher: FeedFetcher, sender: WebhookSender, registryClient: RegistryClient,
+        logger: Logger
+    ) {
         var jobs: [BackgroundJob] = []
         if let days = inventoryRetentionDays {
             // Posts prune their own environment; this catches environments that stopped posting.
@@ -44,6 +51,10 @@ struct BackgroundJobs: Service {
                 },
             ],
             tick: .seconds(3), leaseDuration: .seconds(45), logger: logger)
+        let poller = RegistryPoller(database: database, client: registryClient, logger: logger)
+        registry = LeasedJobRunner(
+            leases: database.leases, holder: runner.holder, jobs: [RegistryWorker(poller: poller).job(every: .seconds(3))],
+            tick: .seconds(3), leaseDuration: .seconds(45), logger: logger)
     }
 
     func run() async throws {
@@ -52,7 +63,8 @@ struct BackgroundJobs: Service {
             async let general: Void = runner.run()
             async let feeds: Void = self.feeds.run()
             async let notifications: Void = self.notifications.run()
-            _ = await (general, feeds, notifications)
+            async let registry: Void = self.registry.run()
+            _ = await (general, feeds, notifications, registry)
         }
     }
 }

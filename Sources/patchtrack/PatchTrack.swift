@@ -8,7 +8,7 @@ struct PatchTrack: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patchtrack",
         abstract: "Tracks container images, their packages and advisories, rebuilds and rollouts.",
-        subcommands: [Serve.self, Migrate.self, TokenCommand.self, ImportCommand.self, FeedCommand.self, CopyDatabase.self, VersionCompare.self],
+        subcommands: [Serve.self, Migrate.self, TokenCommand.self, ImportCommand.self, FeedCommand.self, RegistryCommand.self, CopyDatabase.self, VersionCompare.self],
         defaultSubcommand: nil)
 }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import PatchTrackFeeds
 import PatchTrackHTTP
+import PatchTrackRegistry
 import PatchTrackStorage
 import PatchTrackWebhooks
 import ServiceLifecycle
@@ -134,9 +135,10 @@ struct Serve: AsyncParsableCommand {
         let sender = WebhookSender(settings: WebhookSendSettings(
             allowPrivate: configuration.webhookAllowPrivate,
             publicURL: publicURL ?? Environment.value("PATCHTRACK_PUBLIC_URL") ?? "http://\(configuration.host):\(configuration.port)"))
+        let registryClient = RegistryClient()
         let jobs = BackgroundJobs(
             database: appDatabase, inventoryRetentionDays: configuration.inventoryRetentionDays, fetcher: fetcher, sender: sender,
-            logger: Logger(label: "patchtrack.jobs"))
+            registryClient: registryClient, logger: Logger(label: "patchtrack.jobs"))
         app.logger.info("background jobs run under leases", metadata: ["holder": "\(jobs.runner.holder)"])
         var group = ServiceGroupConfiguration(services: [app, jobs], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
         group.maximumGracefulShutdownDuration = .seconds(shutdownTimeout)
@@ -147,6 +149,7 @@ struct Serve: AsyncParsableCommand {
         }
         try? await fetcher.shutdown()
         try? await sender.shutdown()
+        try? await registryClient.shutdown()
         try await appDatabase.close()
     }
 }

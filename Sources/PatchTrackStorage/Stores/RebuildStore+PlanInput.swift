@@ -61,6 +61,10 @@ struct PlanInputState: Sendable {
             SELECT c.id FROM image c JOIN image p ON p.digest = c.baseDigest WHERE p.id IN \(set: imageIds.sorted())
             """
         ) { row in ids.insert(try row.decode(0, as: Int64.self)) }
+        // An index's platform manifests count while the index is tagged: a tag move changes theirs too.
+        try session.forEachRow(
+            "SELECT imageId FROM imageIndexEntry WHERE indexImageId IN \(set: imageIds.sorted())"
+        ) { row in ids.insert(try row.decode(0, as: Int64.self)) }
         for id in ids {
             if let old = tagged.removeValue(forKey: id) {
                 for tag in old.tags where tagHeads[tag] == old.digest { tagHeads[tag] = nil }
@@ -104,7 +108,7 @@ struct PlanInputState: Sendable {
             """
             SELECT i.id, i.digest, r.name AS repository, i.created, i.baseReference, i.baseRepository, i.baseDigest
             FROM image i JOIN repository r ON r.id = i.repositoryId
-            WHERE i.id IN (SELECT imageId FROM tag)
+            WHERE i.id IN \(RegistryStore.trackedImageIds)
               AND NOT EXISTS (SELECT 1 FROM supersession s WHERE s.imageId = i.id) \(onlyImages)
             """
         ) { row in
@@ -185,7 +189,7 @@ extension RebuildStore {
             SELECT f.id, f.imageId, f.purl, f.vulnerabilityId, f.packageName, f.installedVersion, f.fixedVersion,
                 f.severityLevel, f.layerDigest
             FROM finding f
-            WHERE f.state = 'open' AND f.imageId IN (SELECT imageId FROM tag) \(onlyFindings)
+            WHERE f.state = 'open' AND f.imageId IN \(RegistryStore.trackedImageIds) \(onlyFindings)
             ORDER BY f.imageId, f.purl
             """
         var merged: [(imageId: Int64, finding: PlanFinding, layerDigest: String?, records: [Int64])] = []

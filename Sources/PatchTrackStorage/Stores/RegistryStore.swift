@@ -91,6 +91,12 @@ public struct RegistryStore: Sendable {
 
     // MARK: - Steps (also used by other use cases' transactions)
 
+    /// The ids of the images that count (are tracked): those a tag points to, and the platform manifests of a tagged
+    /// index (`imageIndexEntry`), as a subquery.
+    static let trackedImageIds: SQLStatement = """
+        (SELECT imageId FROM tag UNION SELECT e.imageId FROM imageIndexEntry e JOIN tag t ON t.imageId = e.indexImageId)
+        """
+
     /// Inserts or updates the image of `registration` and its tags inside `session`'s transaction.
     static func upsertImage(_ session: any SQLSession, _ registration: ImageRegistration, now: String) throws -> (id: Int64, isNew: Bool) {
         let repositoryId = try repositoryID(session, name: registration.repository.value, now: now)

@@ -225,6 +225,11 @@ CREATE TABLE imageChange (
     generation INTEGER NOT NULL CHECK (generation > 0),
     imageId INTEGER
 );
+CREATE TABLE imageIndexEntry (
+    indexImageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
+    imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
+    PRIMARY KEY (indexImageId, imageId)
+) WITHOUT ROWID;
 CREATE TABLE imageRunning (
     environmentId INTEGER NOT NULL REFERENCES environment(id) ON DELETE CASCADE,
     imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
@@ -318,6 +323,23 @@ CREATE TABLE rebuildRequest (
     closedAt TEXT,
     closedByBuildId INTEGER REFERENCES build(id) ON DELETE SET NULL
 );
+CREATE TABLE registry (
+    host TEXT NOT NULL PRIMARY KEY CHECK (length(host) BETWEEN 1 AND 255),
+    url TEXT NOT NULL CHECK (length(url) BETWEEN 1 AND 2048),
+    insecure INTEGER NOT NULL CHECK (insecure IN (0, 1)),
+    authKind TEXT NOT NULL CHECK (authKind IN ('none', 'basic', 'token')),
+    createdAt TEXT NOT NULL,
+    updatedAt TEXT NOT NULL,
+    lastSuccess TEXT,
+    lastError TEXT,
+    lastErrorAt TEXT
+);
+CREATE TABLE registryCredential (
+    host TEXT NOT NULL REFERENCES registry(host) ON DELETE CASCADE,
+    username TEXT,
+    secret TEXT NOT NULL,
+    PRIMARY KEY (host)
+) WITHOUT ROWID;
 CREATE TABLE repository (
     id INTEGER PRIMARY KEY,
     -- Normalised like docker does: 'nginx' is 'docker.io/library/nginx'.
@@ -461,6 +483,26 @@ CREATE TABLE vexStatement (
     statedAt TEXT,
     createdAt TEXT NOT NULL
 );
+CREATE TABLE watch (
+    id INTEGER PRIMARY KEY,
+    repository TEXT NOT NULL CHECK (length(repository) BETWEEN 1 AND 255),
+    -- A JSON array of tags, or NULL when tagPattern selects them.
+    tags TEXT,
+    tagPattern TEXT CHECK (tagPattern IS NULL OR length(tagPattern) BETWEEN 1 AND 256),
+    intervalMinutes INTEGER NOT NULL CHECK (intervalMinutes BETWEEN 1 AND 10080),
+    createdAt TEXT NOT NULL,
+    tokenName TEXT,
+    -- When the next poll is due; NULL: as soon as a worker sees it (new, or a poll asked for).
+    nextRun TEXT,
+    lastPoll TEXT,
+    lastChange TEXT,
+    lastError TEXT,
+    -- The tags seen by the last poll: a JSON object {tag: digest}.
+    tagsSeen TEXT NOT NULL DEFAULT '{}',
+    pollsTotal INTEGER NOT NULL DEFAULT 0,
+    errorsTotal INTEGER NOT NULL DEFAULT 0,
+    CHECK ((tags IS NULL) <> (tagPattern IS NULL))
+);
 CREATE TABLE webhook (
     id INTEGER PRIMARY KEY,
     url TEXT NOT NULL CHECK (length(url) BETWEEN 1 AND 2048),
@@ -521,6 +563,7 @@ CREATE INDEX finding_on_imageId_state ON finding(imageId, state, severityLevel);
 CREATE INDEX finding_on_state_sla ON finding(state, severityLevel, (fixedVersion IS NOT NULL), firstDetected);
 CREATE INDEX finding_on_vulnerabilityId ON finding(vulnerabilityId);
 CREATE INDEX imageChange_on_generation ON imageChange (generation);
+CREATE INDEX imageIndexEntry_on_imageId ON imageIndexEntry (imageId);
 CREATE INDEX imageRunning_on_imageId ON imageRunning(imageId);
 CREATE INDEX image_on_baseDigest ON image(baseDigest);
 CREATE INDEX image_on_repositoryId ON image(repositoryId, id);
@@ -544,5 +587,6 @@ CREATE INDEX tagHistory_on_tagId ON tagHistory(tagId, id);
 CREATE INDEX tag_on_imageId ON tag(imageId);
 CREATE INDEX vexStatement_on_subject ON vexStatement(subjectKind, subject);
 CREATE INDEX vexStatement_on_vulnerabilityId ON vexStatement(vulnerabilityId);
+CREATE INDEX watch_on_nextRun ON watch (nextRun);
 CREATE INDEX webhookDelivery_on_eventId ON webhookDelivery(eventId);
 CREATE INDEX webhookDelivery_on_status_nextAttemptAt ON webhookDelivery(status, nextAttemptAt);

@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import PatchTrackCore
+import PatchTrackStorage
+
+/// What one poll of a watch did.
+public struct PollReport: Sendable, Equatable {
+    public var watchId: Int64
+    /// Tags resolved, and those whose digest changed (registered).
+    public var tagsPolled: Int
+    public var tagsChanged: Int
+    /// Manifests and indexes registered.
+    public var imagesRegistered: Int
+    public var error: String?
+
+    public var summary: String {
+        "watch \(watchId): \(tagsPolled) tags, \(tagsChanged) changed, \(imagesRegistered) images registered"
+            + (error.map { "; error: \($0)" } ?? "")
+    }
+}
+
+/// Polls watches: lists or takes the tags, resolves each with a HEAD, and for each digest that changed reads the
+/// manifest (or index and its platform manifests) and config, checked against their digests, and registers them
+/// as `POST /v1/images` would, moving the tags. A tag that fails is reported in the watch's status and leaves
+/// nothing registered; the other tags go on.
+public struct RegistryPoller: Sendable {
+    let database: AppDatabase
+    let client: RegistryClient
+    let logger: Logger
+    /// HEAD requests in flight per poll.
+    let concurrency: Int
+
+    public init(database: AppDatabase, client: RegistryClient, logger: Logger, concurrency: Int = 16) {
+        self.database = database
+        self.client = client
+        self.logger = logger
+        self.concurrency = concurrency
+    }
+
+    /// Polls every due watch in turn; answers a summary ("" when none was due).
+    public func pollDue() async throws -> String {
+        var summaries: [String] = []
+        for watch in try await database.watches.due() {
+            try Task.checkCancellation()
+            try await database.watches.beginPoll(watch)
+            summaries.append(try await poll(watch).summary)
+        }
+        return summaries.joined(separator: "; ")
+    }
+
+    /// Polls `watch` now and records the outcome in its status.
+    public func poll(_ watch: StoredWatch) async throws -> PollReport {
+        let definition = watch.definition
+        let access = try await database.registries.access(host: definition.repository.domain)
+        let remote = client.repository(definition.repository, access: access)
+        var errors: [String] = []
+        var seen: [String: String] = [:]
+        var images: [PolledImage] = []
+        var changedTags = 0
+        var selected: [String] = []
+        do {
+            selected = try definition.selectTags(listed: definition.needsTagList ? try await remote.tags() : [])
+        } catch {
+            errors.append("tag list: \(error)")
+        }
+        let resolved = await resolve(selected, on: remote)
+        let current = try await database.watches.currentTags(repository: definition.repository, tags: selected)
+        var changed: [Digest: [String]] = [:]
+        for tag in selected {
+            switch resolved[tag] {
+            case .success(let digest)?:
+                seen[tag] = digest.value
+                if current[tag] != digest.value { changed[digest, default: []].append(tag) }
+            case .failure(let error)?:
+                errors.append("\(tag): \(error)")
+            case nil:
+                break
+            }
+        }
+        for (digest, tags) in changed.sorted(by: { $0.key < $1.key }) {
+            try Task.checkCancellation()
+            do {
+                images += try await RegistryImageReader(remote: remote, settings: client.settings)
+                    .read(repository: definition.repository, digest: digest, tags: tags.sorted())
+                changedTags += tags.count
+            } catch {
+                for tag in tags { seen[tag] = nil }
+                errors.append("\(tags.sorted().joined(separator: ", ")): \(error)")
+            }
+        }
+        let error = errors.isEmpty ? nil : Self.joined(errors)
+        try await database.watches.recordPoll(id: watch.id, images: images, tagsSeen: seen, error: error)
+        try await database.registries.recordOutcome(host: definition.repository.domain, error: error)
+        if let error { logger.warning("registry poll failed", metadata: ["watch": "\(watch.id)", "error": "\(error)"]) }
+        return PollReport(
+            watchId: watch.id, tagsPolled: selected.count, tagsChanged: changedTags, imagesRegistered: images.count, error: error)
+    }
+
+    /// HEADs `tags`, `concurrency` at a time.
+    private func resolve(_ tags: [String], on remote: RegistryRepository) async -> [String: Result<Digest, RegistryError>] {
+        await withTaskGroup(of: (String, Result<Digest, RegistryError>).self) { group in
+            var results: [String: Result<Digest, RegistryError>] = [:]
+            var pending = tags.makeIterator()
+            func add() -> Bool {
+                guard let tag = pending.next() else { return false }
+                group.addTask {
+                    do throws(RegistryError) { return (tag, .success(try await remote.resolve(tag: tag))) } catch { return (tag, .failure(error)) }
+                }
+                return true
+            }
+            for _ in 0..<concurrency where !add() { break }
+            while let (tag, result) = await group.next() {
+                results[tag] = result
+                _ = add()
+            }
+            return results
+        }
+    }
+
+    /// The first errors, and how many more (a status stays short).
+    static func joined(_ errors: [String]) -> String {
+        let shown = errors.prefix(5).joined(separator: "; ")
+        return errors.count > 5 ? "\(shown); and \(errors.count - 5) more" : shown
+    }
+}
