@@ -54,6 +54,8 @@ public func buildRouter(
     endpoints += PolicyController(database: database, limits: limits).endpoints
     endpoints += FeedsController(database: database, limits: limits).endpoints
     endpoints += WebhooksController(database: database, limits: limits, allowPrivate: configuration.webhookAllowPrivate).endpoints
+    endpoints += RegistriesController(database: database, limits: limits).endpoints
+    endpoints += WatchesController(database: database, limits: limits).endpoints
     endpoints += RebuildsController(database: database, limits: limits, plans: plans).endpoints
     endpoints += BuildsController(database: database, limits: limits, metrics: metrics).endpoints
     endpoints += EnvironmentsController(

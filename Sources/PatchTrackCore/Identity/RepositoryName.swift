@@ -84,7 +84,10 @@ public struct RepositoryName: Hashable, Comparable, Sendable, CustomStringConver
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else { return false }
             let inner = host[host.index(after: host.startIndex)..<close]
-            guard !inner.isEmpty, inner.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+            // Only an IPv6 address may stand between brackets (RFC 3986 §3.2.2): `[0]` or `[f]` are not hosts.
+            guard !inner.isEmpty, inner.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }), inner.contains(":"),
+                let address = IPAddress(String(inner)), address.bytes.count == 16
+            else { return false }
             host = host[host.index(after: close)...]
             if host.isEmpty { return true }
             guard host.first == ":" else { return false }

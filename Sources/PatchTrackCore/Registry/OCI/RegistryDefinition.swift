@@ -31,6 +31,12 @@ public struct RegistryDefinition: Sendable, Equatable {
         else {
             throw FieldError(field: "url", reason: "must be an http or https URL of at most 2,048 bytes, without credentials, query or fragment")
         }
+        if let range = url.range(of: "://"), url[range.upperBound...].hasPrefix("[") {
+            let authority = url[range.upperBound...].prefix { $0 != "/" }
+            guard RepositoryName.isValidDomain(String(authority)) else {
+                throw FieldError(field: "url", reason: "a bracketed host must be an IPv6 address")
+            }
+        }
         if scheme == "http", !insecure {
             throw FieldError(field: "url", reason: "an http URL needs \"insecure\": true")
         }
