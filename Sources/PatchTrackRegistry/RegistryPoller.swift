@@ -88,12 +88,40 @@ public struct RegistryPoller: Sendable {
                 errors.append("\(tags.sorted().joined(separator: ", ")): \(error)")
             }
         }
+        try await database.watches.recordPoll(id: watch.id, images: images, tagsSeen: seen, error: nil)
+        // The signatures of what the tags point to now (an index's check stands for its platform manifests).
+        let keys = try await database.policies.policy().defaults.trustedKeys
+        for image in images where !image.registration.tags.isEmpty {
+            do {
+                try await checkSignature(image, on: remote, keys: keys)
+            } catch {
+                errors.append("\(image.registration.tags.joined(separator: ", ")) signature: \(error)")
+            }
+        }
         let error = errors.isEmpty ? nil : Self.joined(errors)
-        try await database.watches.recordPoll(id: watch.id, images: images, tagsSeen: seen, error: error)
+        if error != nil { try await database.watches.recordError(id: watch.id, error: error) }
         try await database.registries.recordOutcome(host: definition.repository.domain, error: error)
         if let error { logger.warning("registry poll failed", metadata: ["watch": "\(watch.id)", "error": "\(error)"]) }
         return PollReport(
             watchId: watch.id, tagsPolled: selected.count, tagsChanged: changedTags, imagesRegistered: images.count, error: error)
+    }
+
+    /// Checks the signatures of `image` and records the check on it and on its index entries.
+    private func checkSignature(_ image: PolledImage, on remote: RegistryRepository, keys: [TrustedKey]) async throws {
+        let digest = image.registration.digest
+        let (check, source) = try await SignatureChecker(remote: remote).check(digest, keys: keys)
+        for covered in [digest] + image.indexEntries {
+            try await database.signatures.record(digest: covered, check: check, source: source)
+        }
+    }
+
+    /// Checks the signatures of the image `digest` in `repository` now (`POST /v1/images/{digest}/signature/check`).
+    public func checkSignature(repository: RepositoryName, digest: Digest) async throws -> StoredSignature? {
+        let access = try await database.registries.access(host: repository.domain)
+        let remote = client.repository(repository, access: access)
+        let keys = try await database.policies.policy().defaults.trustedKeys
+        let (check, source) = try await SignatureChecker(remote: remote).check(digest, keys: keys)
+        return try await database.signatures.record(digest: digest, check: check, source: source)
     }
 
     /// HEADs `tags`, `concurrency` at a time.

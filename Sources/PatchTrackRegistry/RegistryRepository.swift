@@ -59,6 +59,30 @@ public struct RegistryRepository: Sendable {
         return (document, answer.body, digest)
     }
 
+    /// The manifest `reference` names, or nil when the registry has none (404).
+    public func manifestIfPresent(reference: String) async throws(RegistryError) -> (document: OCIDocument, data: Data, digest: Digest)? {
+        do {
+            return try await manifest(reference: reference)
+        } catch .notFound {
+            return nil
+        }
+    }
+
+    /// The descriptors of the artifacts that refer to `digest` (OCI 1.1 referrers API), filtered by `artifactType`;
+    /// nil when the registry does not offer the API (404, as registries before OCI 1.1 answer).
+    public func referrers(_ digest: Digest, artifactType: String) async throws(RegistryError) -> [OCIDescriptor]? {
+        let url = "\(base)/v2/\(repository.path)/referrers/\(digest.value)?artifactType=\(artifactType.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? artifactType)"
+        let answer: RegistryClient.Answer
+        do {
+            answer = try await get(url, accept: [OCIMediaType.imageIndex], limit: client.settings.maximumManifestBytes, what: "the referrers of \(digest)")
+        } catch .notFound {
+            return nil
+        }
+        let index = try OCIDocument(parsing: answer.body, contentType: answer.headers.first(name: "Content-Type"))
+        // A registry that does not filter says so in OCI-Filters-Applied; filter here either way.
+        return index.manifests.filter { $0.artifactType == artifactType }
+    }
+
     /// The blob `digest`, checked against it. A redirect to the blob's storage is followed (at most three, http or
     /// https, without the registry's credentials): the distribution spec allows registries to serve blobs so.
     public func blob(_ digest: String, limit: Int) async throws(RegistryError) -> Data {

@@ -124,6 +124,8 @@ public struct AppDatabase: Sendable {
     public var registries: RegistryHostStore { RegistryHostStore(executor: executor, now: now) }
     /// Watched repositories and the status of their polls.
     public var watches: WatchStore { WatchStore(executor: executor, now: now) }
+    /// Images' signature checks.
+    public var signatures: SignatureStore { SignatureStore(executor: executor, now: now) }
     /// Webhook subscriptions, their deliveries and the notices of once-only events.
     public var webhooks: WebhookStore { WebhookStore(executor: executor, now: now, attempts: webhookAttempts) }
     /// Scans, components and scanner verdicts; ingesting a scan matches it.

@@ -33,7 +33,10 @@ struct RebuildPlanJSONTests {
                 ]
             ],
             requests: [try d("4"): [RebuildRequest(requestedBy: "ops/\"team\"", reason: "tab\there", requestedAt: now)]],
-            policy: RebuildPolicy(defaults: RebuildRules(requireFix: false, trustedBasePatterns: ["ghcr.io/**", "quay.io/*"])),
+            // the base digest 3 has an invalid signature; image 4's base has no digest at all (null)
+            signatures: [try d("3"): .invalid],
+            policy: RebuildPolicy(
+                defaults: RebuildRules(requireFix: false, trustedBasePatterns: ["ghcr.io/**", "quay.io/*"], requireSignedBase: true)),
             now: now)
         let plan = try RebuildPlanner.plan(input)
         #expect(Set(plan.entries.flatMap(\.reasonCodes)) == Set(RebuildReasonCode.allCases))

@@ -106,7 +106,8 @@ struct RebuildPlanTests {
             #expect(before.json["needs_rebuild"] as? Bool == false)
             let checks = try #require(before.json["checks"] as? [[String: String]])
             #expect(checks.map { $0["name"] } == [
-                "fixable_vulnerability", "base_image_updated", "base_image_needs_rebuild", "max_age_exceeded", "untrusted_base", "requested",
+                "fixable_vulnerability", "base_image_updated", "base_image_needs_rebuild", "max_age_exceeded", "untrusted_base",
+                "unsigned_base", "requested",
             ])
             #expect(checks.first { $0["name"] == "max_age_exceeded" }?["detail"]?.contains("24 day(s) ago") == true)
 

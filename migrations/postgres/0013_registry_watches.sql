@@ -3,7 +3,9 @@
 -- skipped) with the status of its last request; its credentials live in a table of their own, read only by the
 -- poller and never answered. A watch is a repository's tags (explicit, or a pattern over the tag list) polled every
 -- interval, with the status of its last poll and the digest each tag had then. An index's platform manifests are
--- remembered as its entries, so a platform manifest counts as tracked while its index is.
+-- remembered as its entries, so a platform manifest counts as tracked while its index is. An image's signature
+-- check (cosign, key-based) is kept with the key that verified it; the policy gains the trusted keys and whether
+-- bases must be signed.
 
 CREATE TABLE registry (
     host TEXT NOT NULL PRIMARY KEY CHECK (length(host) BETWEEN 1 AND 255),
@@ -52,3 +54,18 @@ CREATE TABLE imageIndexEntry (
     PRIMARY KEY (indexImageId, imageId)
 );
 CREATE INDEX imageIndexEntry_on_imageId ON imageIndexEntry (imageId);
+
+CREATE TABLE imageSignature (
+    imageId BIGINT NOT NULL REFERENCES image(id) ON DELETE CASCADE,
+    state TEXT NOT NULL CHECK (state IN ('verified', 'invalid', 'unsigned', 'unsupported', 'unchecked')),
+    keyName TEXT,
+    detail TEXT,
+    -- Where the signatures were found: 'referrers', 'tag' or NULL (none found).
+    source TEXT,
+    checkedAt TEXT NOT NULL,
+    PRIMARY KEY (imageId)
+);
+
+-- A JSON array of {name, public_key_pem}: the keys image signatures are verified with.
+ALTER TABLE rebuildPolicy ADD COLUMN trustedKeys TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE rebuildPolicy ADD COLUMN requireSignedBase BIGINT NOT NULL DEFAULT 0 CHECK (requireSignedBase IN (0, 1));

@@ -10,6 +10,8 @@ public struct RebuildPlanInput: Sendable {
     public var findings: [Digest: [PlanFinding]]
     /// Each image's open rebuild requests, by image digest.
     public var requests: [Digest: [RebuildRequest]]
+    /// The signature state of images that were checked, by digest (the others are `unchecked`).
+    public var signatures: [Digest: SignatureState]
     /// The rebuild policy.
     public var policy: RebuildPolicy
     /// The time ages are measured at.
@@ -18,8 +20,10 @@ public struct RebuildPlanInput: Sendable {
     /// Creates an input.
     public init(
         images: [PlanImage], tagHeads: [RepositoryTag: Digest] = [:], findings: [Digest: [PlanFinding]] = [:],
-        requests: [Digest: [RebuildRequest]] = [:], policy: RebuildPolicy = RebuildPolicy(), now: Date
+        requests: [Digest: [RebuildRequest]] = [:], signatures: [Digest: SignatureState] = [:], policy: RebuildPolicy = RebuildPolicy(),
+        now: Date
     ) {
+        self.signatures = signatures
         self.images = images
         self.tagHeads = tagHeads
         self.findings = findings

@@ -94,6 +94,18 @@ extension RebuildPlanner {
         return .passed(.untrustedBase, "base \(repository.value) matches trusted pattern \(pattern.text)")
     }
 
+    /// `unsigned_base`: when the policy requires signed bases, the base the image was built from must be verified.
+    static func signatureOutcome(of facts: RebuildPlanMemo.Facts) -> CheckOutcome {
+        guard facts.rules.requireSignedBase else { return .passed(.unsignedBase, "signed bases are not required") }
+        guard let base = facts.image.base else { return .passed(.unsignedBase, "no base image recorded") }
+        guard let digest = facts.signedBaseDigest else {
+            return .reason(.unsignedBase(base: nil, repository: base.repository, state: .unchecked))
+        }
+        let state = facts.baseSignature ?? .unchecked
+        guard state == .verified else { return .reason(.unsignedBase(base: digest, repository: base.repository, state: state)) }
+        return .passed(.unsignedBase, "base \(base.repository.value)@\(digest) is signed with a trusted key")
+    }
+
     /// `requested`: the open requests, oldest first.
     static func requestOutcome(requests: [RebuildRequest]) -> CheckOutcome {
         guard !requests.isEmpty else { return .passed(.requested, "no open rebuild request") }

@@ -32,7 +32,8 @@ public enum RebuildPlanner {
                 image: image, findings: input.findings[digest] ?? [], requests: input.requests[digest] ?? [],
                 baseHead: image.base.flatMap { base in
                     base.tag.flatMap { input.tagHeads[RepositoryTag(repository: base.repository, tag: $0)] }
-                }, rules: rules)
+                }, rules: rules, baseSignature: nil)
+                .withBaseSignature(from: input.signatures)
             let previous = memo.entries[digest].flatMap { $0.facts == facts ? $0 : nil }
             let own = previous?.own ?? ownOutcomes(of: facts, tagHeads: input.tagHeads)
             let basePosition = lineage.bases[position]
@@ -78,6 +79,7 @@ public enum RebuildPlanner {
             fixableOutcome(findings: facts.findings, rules: facts.rules),
             baseUpdatedOutcome(of: facts.image, tagHeads: tagHeads),
             trustOutcome(of: facts.image, rules: facts.rules),
+            signatureOutcome(of: facts),
             requestOutcome(requests: facts.requests),
         ]
     }
@@ -94,6 +96,19 @@ public struct RebuildPlanMemo: Sendable {
         /// The digest the image's base tag points to now, when known.
         let baseHead: Digest?
         let rules: RebuildRules
+        /// The signature state of the base the image was built from (its digest, else the tag's head), when signed
+        /// bases are required.
+        let baseSignature: SignatureState?
+
+        /// The base digest the signature check judges: the one the image was built from, else the tag's head.
+        var signedBaseDigest: Digest? { image.base?.digest ?? baseHead }
+
+        func withBaseSignature(from signatures: [Digest: SignatureState]) -> Facts {
+            guard rules.requireSignedBase, let digest = signedBaseDigest else { return self }
+            return Facts(
+                image: image, findings: findings, requests: requests, baseHead: baseHead, rules: rules,
+                baseSignature: signatures[digest] ?? .unchecked)
+        }
     }
 
     /// What the plan decided for an image: an entry, or the checks it passed.

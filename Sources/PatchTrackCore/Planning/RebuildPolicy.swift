@@ -33,12 +33,16 @@ public struct RebuildRules: Hashable, Sendable {
     public var maximumAgeDays: Int?
     /// Base repositories that are trusted; an empty list trusts every base.
     public var trustedBasePatterns: [RepositoryPattern]
+    /// Whether an image's base must carry a signature verified with a trusted key (`unsigned_base` otherwise).
+    public var requireSignedBase: Bool
 
-    /// Creates rules; the defaults are high severity, fix required, 30 days, every base trusted.
+    /// Creates rules; the defaults are high severity, fix required, 30 days, every base trusted, signatures not
+    /// required.
     public init(
         minimumSeverity: SeverityLevel = .high, requireFix: Bool = true, maximumAgeDays: Int? = 30,
-        trustedBasePatterns: [RepositoryPattern] = []
+        trustedBasePatterns: [RepositoryPattern] = [], requireSignedBase: Bool = false
     ) {
+        self.requireSignedBase = requireSignedBase
         self.minimumSeverity = minimumSeverity
         self.requireFix = requireFix
         self.maximumAgeDays = maximumAgeDays

@@ -12,6 +12,8 @@ public enum RebuildReasonCode: String, CaseIterable, Comparable, Sendable {
     case maxAgeExceeded = "max_age_exceeded"
     /// The base repository matches no trusted pattern.
     case untrustedBase = "untrusted_base"
+    /// The policy requires signed bases and the image's base is not verified.
+    case unsignedBase = "unsigned_base"
     /// Someone asked for a rebuild.
     case requested
 
@@ -33,6 +35,8 @@ public enum RebuildReason: Hashable, Sendable {
     case maxAgeExceeded(created: Date, ageDays: Int, maximumAgeDays: Int)
     /// The base repository matches none of `trustedPatterns`.
     case untrustedBase(repository: RepositoryName, trustedPatterns: [RepositoryPattern])
+    /// The base `repository`@`base` (the digest the image was built from; nil when unknown) is not verified: `state`.
+    case unsignedBase(base: Digest?, repository: RepositoryName, state: SignatureState)
     /// The open requests, oldest first.
     case requested(requests: [RebuildRequest])
 
@@ -44,6 +48,7 @@ public enum RebuildReason: Hashable, Sendable {
         case .baseImageNeedsRebuild: .baseImageNeedsRebuild
         case .maxAgeExceeded: .maxAgeExceeded
         case .untrustedBase: .untrustedBase
+        case .unsignedBase: .unsignedBase
         case .requested: .requested
         }
     }
@@ -62,6 +67,8 @@ public enum RebuildReason: Hashable, Sendable {
             return "created \(ageDays) day(s) ago, more than the maximum of \(maximumAgeDays)"
         case .untrustedBase(let repository, let trustedPatterns):
             return "base \(repository.value) matches none of \(trustedPatterns.map(\.text).joined(separator: ", "))"
+        case .unsignedBase(let base, let repository, let state):
+            return "base \(repository.value)\(base.map { "@\($0)" } ?? "") is not signed with a trusted key (\(state.rawValue))"
         case .requested(let requests):
             return "requested by \(requests.map(\.requestedBy).joined(separator: ", "))"
         }

@@ -24,8 +24,10 @@ struct PolicyController {
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let change = try await request.decodeJSON(PolicyUpdateRequest.self, limits: limits).change()
-        let policy = try await database.policies.updateDefaults(by: try context.requireToken(), change)
+        let body = try await request.decodeJSON(PolicyUpdateRequest.self, limits: limits)
+        let change = try body.change()
+        let keys = try body.validatedKeys()
+        let policy = try await database.policies.updateDefaults(by: try context.requireToken(), trustedKeys: keys, change)
         return try JSONResponse.make(PolicyResponse(policy: policy))
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PatchTrackCore
 import PatchTrackStorage
@@ -33,6 +34,9 @@ struct PolicyUpdateRequest: Decodable {
     let trustedBaseRepositories: [String]?
     let slaDays: SLA?
     let kevSLADays: Int?
+    let requireSignedBase: Bool?
+    /// The keys image signatures are verified with; replaces the list when given.
+    let trustedKeys: [TrustedKey]?
 
     enum CodingKeys: String, CodingKey {
         case minSeverity = "min_severity"
@@ -41,6 +45,8 @@ struct PolicyUpdateRequest: Decodable {
         case trustedBaseRepositories = "trusted_base_repositories"
         case slaDays = "sla_days"
         case kevSLADays = "kev_sla_days"
+        case requireSignedBase = "require_signed_base"
+        case trustedKeys = "trusted_keys"
     }
 
     init(from decoder: any Decoder) throws {
@@ -51,6 +57,28 @@ struct PolicyUpdateRequest: Decodable {
         trustedBaseRepositories = try container.decodeIfPresent([String].self, forKey: .trustedBaseRepositories)
         slaDays = try container.decodeIfPresent(SLA.self, forKey: .slaDays)
         kevSLADays = try container.decodeIfPresent(Int.self, forKey: .kevSLADays)
+        requireSignedBase = try container.decodeIfPresent(Bool.self, forKey: .requireSignedBase)
+        trustedKeys = try container.decodeIfPresent([TrustedKey].self, forKey: .trustedKeys)
+    }
+
+    /// The trusted keys, validated: 1 to 63 characters of name, unique, and an ECDSA P-256 public key in PEM.
+    func validatedKeys() throws -> [TrustedKey]? {
+        guard let trustedKeys else { return nil }
+        var errors: [ProblemDetails.FieldError] = []
+        if trustedKeys.count > 100 { errors.append(.init(field: "trusted_keys", message: "at most 100 keys")) }
+        var names: Set<String> = []
+        for (index, key) in trustedKeys.enumerated() {
+            if key.name.isEmpty || key.name.count > 63 {
+                errors.append(.init(field: "trusted_keys[\(index)].name", message: "must be 1 to 63 characters"))
+            } else if !names.insert(key.name).inserted {
+                errors.append(.init(field: "trusted_keys[\(index)].name", message: "another key has the name \(key.name)"))
+            }
+            if key.publicKeyPEM.utf8.count > 8_192 || (try? P256.Signing.PublicKey(pemRepresentation: key.publicKeyPEM)) == nil {
+                errors.append(.init(field: "trusted_keys[\(index)].public_key_pem", message: "must be an ECDSA P-256 public key in PEM (cosign.pub)"))
+            }
+        }
+        guard errors.isEmpty else { throw ProblemDetails.validation(errors) }
+        return trustedKeys
     }
 
     /// Validates every field and returns the change to apply to the current defaults.
@@ -73,9 +101,11 @@ struct PolicyUpdateRequest: Decodable {
         }
         guard errors.isEmpty else { throw ProblemDetails.validation(errors) }
         let requireFix = self.requireFix
+        let requireSignedBase = self.requireSignedBase
         let newMaximumAge = maximumAge
         return { rules, days in
             if let severity { rules.minimumSeverity = severity }
+            if let requireSignedBase { rules.requireSignedBase = requireSignedBase }
             if let requireFix { rules.requireFix = requireFix }
             if let newMaximumAge { rules.maximumAgeDays = newMaximumAge }
             if let patterns { rules.trustedBasePatterns = patterns }
@@ -165,15 +195,18 @@ struct RulesResponse: Encodable {
     let requireFix: Bool
     let maxAgeDays: Int?
     let trustedBaseRepositories: [String]
+    let requireSignedBase: Bool
 
     enum CodingKeys: String, CodingKey {
         case minSeverity = "min_severity"
         case requireFix = "require_fix"
         case maxAgeDays = "max_age_days"
         case trustedBaseRepositories = "trusted_base_repositories"
+        case requireSignedBase = "require_signed_base"
     }
 
     init(_ rules: RebuildRules) {
+        requireSignedBase = rules.requireSignedBase
         minSeverity = rules.minimumSeverity.rawValue
         requireFix = rules.requireFix
         maxAgeDays = rules.maximumAgeDays
@@ -186,6 +219,7 @@ struct RulesResponse: Encodable {
         try container.encode(requireFix, forKey: .requireFix)
         try container.encode(maxAgeDays, forKey: .maxAgeDays)
         try container.encode(trustedBaseRepositories, forKey: .trustedBaseRepositories)
+        try container.encode(requireSignedBase, forKey: .requireSignedBase)
     }
 }
 
@@ -236,6 +270,7 @@ struct PolicyResponse: Encodable {
         case slaDays = "sla_days"
         case kevSLADays = "kev_sla_days"
         case updatedAt = "updated_at"
+        case trustedKeys = "trusted_keys"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -245,6 +280,7 @@ struct PolicyResponse: Encodable {
         try container.encode(SLA(critical: sla.criticalDays, high: sla.highDays, medium: sla.mediumDays, low: sla.lowDays), forKey: .slaDays)
         try container.encode(sla.kevDays, forKey: .kevSLADays)
         try container.encode(policy.defaults.updatedAt, forKey: .updatedAt)
+        try container.encode(policy.defaults.trustedKeys, forKey: .trustedKeys)
         let rebuildPolicy = policy.rebuildPolicy
         let repositories = policy.overrides.map { stored in
             RepositoryPolicyResponse(

@@ -55,6 +55,7 @@ struct RebuildReasonResponse: Encodable {
         case ageDays = "age_days"
         case maxAgeDays = "max_age_days"
         case trustedPatterns = "trusted_patterns"
+        case signatureState = "signature_state"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -79,6 +80,10 @@ struct RebuildReasonResponse: Encodable {
         case .untrustedBase(let repository, let trustedPatterns):
             try container.encode(repository.value, forKey: .baseRepository)
             try container.encode(trustedPatterns.map(\.text), forKey: .trustedPatterns)
+        case .unsignedBase(let base, let repository, let state):
+            try container.encode(base?.value, forKey: .baseDigest)
+            try container.encode(repository.value, forKey: .baseRepository)
+            try container.encode(state.rawValue, forKey: .signatureState)
         case .requested(let requests):
             try container.encode(
                 requests.map {

@@ -167,6 +167,17 @@ struct RebuildPlanJSON {
                 string(pattern.text)
             }
             raw("]")
+        case .unsignedBase(let base, let repository, let state):
+            raw("\"base_digest\":")
+            if let base { string(base.value) } else { raw("null") }
+            raw(",\"base_repository\":")
+            string(repository.value)
+            raw(",")
+            code(reason)
+            raw(",\"signature_state\":")
+            string(state.rawValue)
+            raw(",")
+            summary(reason)
         case .requested(let requests):
             code(reason)
             raw(",\"requests\":[")

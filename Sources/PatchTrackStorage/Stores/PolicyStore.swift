@@ -11,6 +11,8 @@ public struct StoredPolicyDefaults: Sendable, Equatable {
     public var sla: ServiceLevel
     /// When the defaults last changed (RFC 3339); nil while they are the built-in ones.
     public var updatedAt: String?
+    /// The keys image signatures are verified with.
+    public var trustedKeys: [TrustedKey] = []
 }
 
 /// One repository's override as stored.
@@ -69,8 +71,10 @@ public struct PolicyStore: Sendable {
     }
 
     /// Changes the defaults with `change` (which sees the current ones) and audits the change as `token`.
+    /// `trustedKeys` replace the stored keys when given.
     public func updateDefaults(
-        by token: TokenInfo, _ change: @escaping @Sendable (inout RebuildRules, inout ServiceLevel) -> Void
+        by token: TokenInfo, trustedKeys: [TrustedKey]? = nil,
+        _ change: @escaping @Sendable (inout RebuildRules, inout ServiceLevel) -> Void
     ) async throws -> StoredPolicy {
         let now = context.timestamp
         return try await context.generations.write(affectsFindings: false, imageChanges: .declared) { session in
@@ -79,21 +83,23 @@ public struct PolicyStore: Sendable {
             var rules = old.rules
             var sla = old.sla
             change(&rules, &sla)
+            let keys = trustedKeys ?? old.trustedKeys
             // The row exists only once the defaults were changed: until then Core's defaults apply.
             try session.execute(
                 """
                 INSERT INTO rebuildPolicy (id, minimumSeverity, requireFix, maximumAgeDays, trustedBasePatterns,
-                    slaCriticalDays, slaHighDays, slaMediumDays, slaLowDays, slaKevDays, updatedAt)
+                    slaCriticalDays, slaHighDays, slaMediumDays, slaLowDays, slaKevDays, updatedAt, trustedKeys, requireSignedBase)
                 VALUES (1, \(rules.minimumSeverity.rawValue), \(rules.requireFix), \(rules.maximumAgeDays),
                     \(try Self.json(rules.trustedBasePatterns.map(\.text))), \(sla.criticalDays), \(sla.highDays),
-                    \(sla.mediumDays), \(sla.lowDays), \(sla.kevDays), \(now))
+                    \(sla.mediumDays), \(sla.lowDays), \(sla.kevDays), \(now), \(try Self.json(keys)), \(rules.requireSignedBase))
                 ON CONFLICT (id) DO UPDATE SET minimumSeverity = excluded.minimumSeverity,
                     requireFix = excluded.requireFix, maximumAgeDays = excluded.maximumAgeDays,
                     trustedBasePatterns = excluded.trustedBasePatterns, slaCriticalDays = excluded.slaCriticalDays,
                     slaHighDays = excluded.slaHighDays, slaMediumDays = excluded.slaMediumDays,
-                    slaLowDays = excluded.slaLowDays, slaKevDays = excluded.slaKevDays, updatedAt = excluded.updatedAt
+                    slaLowDays = excluded.slaLowDays, slaKevDays = excluded.slaKevDays, updatedAt = excluded.updatedAt,
+                    trustedKeys = excluded.trustedKeys, requireSignedBase = excluded.requireSignedBase
                 """)
-            let new = StoredPolicyDefaults(rules: rules, sla: sla, updatedAt: now)
+            let new = StoredPolicyDefaults(rules: rules, sla: sla, updatedAt: now, trustedKeys: keys)
             try Self.audit(
                 session, repository: nil, token: token, now: now, old: try Self.json(AuditedDefaults(old)),
                 new: try Self.json(AuditedDefaults(new)))
@@ -160,7 +166,7 @@ public struct PolicyStore: Sendable {
         guard let row = try session.fetchOne(
             """
             SELECT minimumSeverity, requireFix, maximumAgeDays, trustedBasePatterns, slaCriticalDays, slaHighDays,
-                slaMediumDays, slaLowDays, slaKevDays, updatedAt
+                slaMediumDays, slaLowDays, slaKevDays, updatedAt, trustedKeys, requireSignedBase
             FROM rebuildPolicy WHERE id = 1
             """)
         else {
@@ -169,12 +175,15 @@ public struct PolicyStore: Sendable {
         let rules = RebuildRules(
             minimumSeverity: SeverityLevel(rawValue: try row.decode("minimumSeverity")) ?? RebuildRules().minimumSeverity,
             requireFix: try row.decode("requireFix"), maximumAgeDays: try row.decode("maximumAgeDays"),
-            trustedBasePatterns: patterns(try row.decode("trustedBasePatterns")) ?? [])
+            trustedBasePatterns: patterns(try row.decode("trustedBasePatterns")) ?? [],
+            requireSignedBase: try row.decode("requireSignedBase"))
         let sla = ServiceLevel(
             criticalDays: try row.decode("slaCriticalDays"), highDays: try row.decode("slaHighDays"),
             mediumDays: try row.decode("slaMediumDays"), lowDays: try row.decode("slaLowDays"),
             kevDays: try row.decode("slaKevDays", as: Int?.self) ?? ServiceLevel().kevDays)
-        return StoredPolicyDefaults(rules: rules, sla: sla, updatedAt: try row.decode("updatedAt"))
+        return StoredPolicyDefaults(
+            rules: rules, sla: sla, updatedAt: try row.decode("updatedAt"),
+            trustedKeys: try StoredJSON.decode([TrustedKey].self, from: try row.decode("trustedKeys")))
     }
 
     /// Overrides by repository name; only that of `repository` when given.
@@ -228,8 +237,13 @@ private struct AuditedDefaults: Encodable {
     let trustedBaseRepositories: [String]
     let slaDays: ServiceLevel
     let kevSLADays: Int
+    let requireSignedBase: Bool
+    /// Names only: the keys themselves are public, but long.
+    let trustedKeys: [String]
 
     init(_ defaults: StoredPolicyDefaults) {
+        requireSignedBase = defaults.rules.requireSignedBase
+        trustedKeys = defaults.trustedKeys.map(\.name)
         minSeverity = defaults.rules.minimumSeverity.rawValue
         requireFix = defaults.rules.requireFix
         maxAgeDays = defaults.rules.maximumAgeDays
@@ -245,6 +259,8 @@ private struct AuditedDefaults: Encodable {
         case trustedBaseRepositories = "trusted_base_repositories"
         case slaDays = "sla_days"
         case kevSLADays = "kev_sla_days"
+        case requireSignedBase = "require_signed_base"
+        case trustedKeys = "trusted_keys"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -255,6 +271,8 @@ private struct AuditedDefaults: Encodable {
         try container.encode(trustedBaseRepositories, forKey: .trustedBaseRepositories)
         try container.encode(slaDays, forKey: .slaDays)
         try container.encode(kevSLADays, forKey: .kevSLADays)
+        try container.encode(requireSignedBase, forKey: .requireSignedBase)
+        try container.encode(trustedKeys, forKey: .trustedKeys)
     }
 }
 

@@ -25,7 +25,7 @@ extension RebuildStore {
         let policy = try PolicyStore.loadPolicy(session).rebuildPolicy
         let input = RebuildPlanInput(
             images: Array(state.images.values), tagHeads: state.tagHeads, findings: state.findings,
-            requests: state.requests, policy: policy, now: now)
+            requests: state.requests, signatures: state.signatures, policy: policy, now: now)
         return (input, generation)
     }
 }
@@ -45,11 +45,29 @@ struct PlanInputState: Sendable {
     var findings: [Digest: [PlanFinding]] = [:]
     /// The counted images' open rebuild requests, by digest.
     var requests: [Digest: [RebuildRequest]] = [:]
+    /// Signature states of the images that were checked (tracked or not: bases), by digest.
+    var signatures: [Digest: SignatureState] = [:]
 
     /// Everything, as `session` shows it.
     init(_ session: any SQLSession, generation: Int) throws {
         self.generation = generation
+        try loadSignatures(session, only: nil)
         try load(session, only: nil)
+    }
+
+    /// The signature states of the images `only` (every checked image when nil), replacing what the state held.
+    private mutating func loadSignatures(_ session: any SQLSession, only ids: [Int64]?) throws {
+        let filter: SQLStatement = ids.map { "WHERE i.id IN \(set: $0)" } ?? ""
+        if let ids {
+            try session.forEachRow("SELECT digest FROM image WHERE id IN \(set: ids)") { row in
+                if let digest = try? Digest(parsing: try row.decode(0, as: String.self)) { signatures[digest] = nil }
+            }
+        }
+        try session.forEachRow("SELECT i.digest, s.state FROM imageSignature s JOIN image i ON i.id = s.imageId \(filter)") { row in
+            if let digest = try? Digest(parsing: try row.decode(0, as: String.self)), let state = SignatureState(rawValue: try row.decode(1)) {
+                signatures[digest] = state
+            }
+        }
     }
 
     /// Loads again the images `imageIds` and the images built on them (a base's components decide its children's
@@ -74,6 +92,7 @@ struct PlanInputState: Sendable {
                 requests[old.digest] = nil
             }
         }
+        try loadSignatures(session, only: ids.sorted())
         try load(session, only: ids.sorted())
     }
 

@@ -145,6 +145,17 @@ public struct WatchStore: Sendable {
         }
     }
 
+    /// Records an error found after the poll's images were recorded (a signature check), counted once per poll.
+    public func recordError(id: Int64, error: String?) async throws {
+        _ = try await context.executor.write { session in
+            try session.execute(
+                """
+                UPDATE watch SET errorsTotal = errorsTotal + CASE WHEN lastError IS NULL THEN 1 ELSE 0 END, lastError = \(error)
+                WHERE id = \(id)
+                """)
+        }
+    }
+
     static func load(_ session: any SQLSession, id: Int64?, dueAt: String? = nil) throws -> [StoredWatch] {
         try session.fetchAll(
             """

@@ -239,6 +239,16 @@ CREATE TABLE imageRunning (
     replicas INTEGER NOT NULL CHECK (replicas >= 0),
     PRIMARY KEY (environmentId, imageId)
 ) WITHOUT ROWID;
+CREATE TABLE imageSignature (
+    imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
+    state TEXT NOT NULL CHECK (state IN ('verified', 'invalid', 'unsigned', 'unsupported', 'unchecked')),
+    keyName TEXT,
+    detail TEXT,
+    -- Where the signatures were found: 'referrers', 'tag' or NULL (none found).
+    source TEXT,
+    checkedAt TEXT NOT NULL,
+    PRIMARY KEY (imageId)
+) WITHOUT ROWID;
 CREATE TABLE "inventoryContainer" (
     id INTEGER PRIMARY KEY,
     workloadId INTEGER NOT NULL,
@@ -312,7 +322,7 @@ CREATE TABLE rebuildPolicy (
     slaLowDays INTEGER NOT NULL CHECK (slaLowDays BETWEEN 0 AND 36500),
     -- NULL until the defaults are first changed.
     updatedAt TEXT
-, slaKevDays INTEGER CHECK (slaKevDays IS NULL OR slaKevDays BETWEEN 0 AND 36500));
+, slaKevDays INTEGER CHECK (slaKevDays IS NULL OR slaKevDays BETWEEN 0 AND 36500), trustedKeys TEXT NOT NULL DEFAULT '[]', requireSignedBase INTEGER NOT NULL DEFAULT 0 CHECK (requireSignedBase IN (0, 1)));
 CREATE TABLE rebuildRequest (
     id INTEGER PRIMARY KEY,
     imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
