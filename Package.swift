@@ -54,6 +54,7 @@ let package = Package(
                 "PatchTrackCore",
                 "PatchTrackStorage",
                 "PatchTrackWebhooks",
+                "PatchTrackRegistry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

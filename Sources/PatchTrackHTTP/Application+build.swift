@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import PatchTrackCore
+import PatchTrackRegistry
 import PatchTrackStorage
 
 /// Reads the fleet's figures for one `/metrics` scrape.
@@ -8,11 +9,12 @@ public typealias FleetMetricsSource = @Sendable () async throws -> FleetMetrics
 
 /// Builds the HTTP application over an opened database.
 public func buildApplication(
-    configuration: ServerConfiguration, database: AppDatabase, logger: Logger? = nil, fleet: FleetMetricsSource? = nil
+    configuration: ServerConfiguration, database: AppDatabase, logger: Logger? = nil, fleet: FleetMetricsSource? = nil,
+    registry: RegistryPoller? = nil
 ) -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "patchtrack")
     logger.logLevel = configuration.logLevel
-    let router = buildRouter(configuration: configuration, database: database, fleet: fleet)
+    let router = buildRouter(configuration: configuration, database: database, fleet: fleet, registry: registry)
     return Application(
         router: router,
         // Idle keep-alive connections close after a minute, and a client slow to send its head or silent mid-body
@@ -29,7 +31,7 @@ public func buildApplication(
 /// `fleet` reads the figures `/metrics` exposes as fleet gauges (tests pass fixed values); without it the fleet
 /// series are all zero.
 public func buildRouter(
-    configuration: ServerConfiguration, database: AppDatabase, fleet: FleetMetricsSource? = nil
+    configuration: ServerConfiguration, database: AppDatabase, fleet: FleetMetricsSource? = nil, registry: RegistryPoller? = nil
 ) -> Router<AppRequestContext> {
     let limits = BodyLimits(maxBytes: configuration.maxBodySize, maxDepth: configuration.maxJSONDepth)
     let authenticator = Authenticator(database: database)
@@ -45,7 +47,7 @@ public func buildRouter(
     var endpoints: [Endpoint] = []
     endpoints += SystemController(database: database, metrics: metrics, fleet: fleet).endpoints
     endpoints += TokensController(database: database, authenticator: authenticator, limits: limits).endpoints
-    endpoints += ImagesController(database: database, limits: limits).endpoints
+    endpoints += ImagesController(database: database, limits: limits, registry: registry).endpoints
     endpoints += RepositoriesController(database: database).endpoints
     endpoints += ScansController(database: database, limits: limits, metrics: metrics).endpoints
     endpoints += AdvisoriesController(database: database, limits: limits, metrics: metrics).endpoints

@@ -128,14 +128,16 @@ struct Serve: AsyncParsableCommand {
             }
         }
         let fetcher = try FeedFetcher(logger: Logger(label: "patchtrack.feeds"))
-        let app = buildApplication(configuration: configuration, database: appDatabase)
+        let registryClient = RegistryClient()
+        let app = buildApplication(
+            configuration: configuration, database: appDatabase,
+            registry: RegistryPoller(database: appDatabase, client: registryClient, logger: Logger(label: "patchtrack.registry")))
         // On SIGTERM or SIGINT the server stops accepting and lets in-flight requests finish; after the shutdown
         // timeout the group is cancelled, which closes the connections still open (a stalled upload, a slow
         // client), so the process ends within a bounded time.
         let sender = WebhookSender(settings: WebhookSendSettings(
             allowPrivate: configuration.webhookAllowPrivate,
             publicURL: publicURL ?? Environment.value("PATCHTRACK_PUBLIC_URL") ?? "http://\(configuration.host):\(configuration.port)"))
-        let registryClient = RegistryClient()
         let jobs = BackgroundJobs(
             database: appDatabase, inventoryRetentionDays: configuration.inventoryRetentionDays, fetcher: fetcher, sender: sender,
             registryClient: registryClient, logger: Logger(label: "patchtrack.jobs"))

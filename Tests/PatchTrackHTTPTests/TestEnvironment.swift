@@ -7,6 +7,7 @@ import PatchTrackCore
 import Testing
 
 @testable import PatchTrackHTTP
+import PatchTrackRegistry
 @testable import PatchTrackStorage
 
 /// A fresh database, the router over it, and one token per role. The database is a new SQLite file, or, when
@@ -52,9 +53,9 @@ struct TestEnvironment {
 
     /// Runs `body` against the application in process; `fleet` feeds the fleet series of `/metrics`.
     func withClient<Value: Sendable>(
-        fleet: FleetMetricsSource? = nil, _ body: @Sendable (Client) async throws -> Value
+        fleet: FleetMetricsSource? = nil, registry: RegistryPoller? = nil, _ body: @Sendable (Client) async throws -> Value
     ) async throws -> Value {
-        let router = buildRouter(configuration: configuration, database: database, fleet: fleet)
+        let router = buildRouter(configuration: configuration, database: database, fleet: fleet, registry: registry)
         let app = Application(router: router)
         return try await app.test(.router) { client in try await body(Client(client: client)) }
     }

@@ -1,17 +1,21 @@
 import Hummingbird
 import PatchTrackCore
+import PatchTrackRegistry
 import PatchTrackStorage
 
 /// `/v1/images`: register images and read them.
 struct ImagesController {
     let database: AppDatabase
     let limits: BodyLimits
+    /// Reads registries for on-demand signature checks; nil where the application has no registry client.
+    let registry: RegistryPoller?
 
     var endpoints: [Endpoint] {
         [
             Endpoint(.post, "/v1/images", role: .ingest, handler: register),
             Endpoint(.get, "/v1/images", role: .read, handler: list),
             Endpoint(.get, "/v1/images/{digest}", role: .read, handler: show),
+            Endpoint(.post, "/v1/images/{digest}/signature/check", role: .ingest, handler: checkSignature),
         ]
     }
 
@@ -42,6 +46,25 @@ struct ImagesController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(ImageResponse(try await image(request, context)))
+    }
+
+    /// Checks the image's signatures in its registry now and answers the image with the check.
+    @Sendable func checkSignature(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let image = try await image(request, context)
+        guard let registry else {
+            throw ProblemDetails(.registryError, status: .serviceUnavailable, detail: "this server has no registry client")
+        }
+        guard let digest = try? Digest(parsing: image.digest) else { throw ProblemDetails.notFound("image \(image.digest) is not tracked") }
+        do {
+            _ = try await registry.checkSignature(repository: RepositoryName(canonical: image.repository), digest: digest)
+        } catch let error as RegistryError {
+            throw ProblemDetails(.registryError, status: .badGateway, detail: "\(image.repository): \(error)")
+        }
+        return try JSONResponse.make(ImageResponse(try await self.image(request, context)))
+    }
+
+    private func image(_ request: Request, _ context: AppRequestContext) async throws -> StoredImage {
         let text = request.pathParameter("digest", context)
         guard let digest = try? Digest(parsing: text) else {
             throw ProblemDetails.badParameter("digest", "must be 'sha256:' followed by 64 lowercase hex digits")
@@ -49,6 +72,6 @@ struct ImagesController {
         guard let image = try await database.registry.image(digest: digest.value) else {
             throw ProblemDetails.notFound("image \(digest) is not tracked")
         }
-        return try JSONResponse.make(ImageResponse(image))
+        return image
     }
 }

@@ -141,9 +141,10 @@ struct ImageResponse: Encodable {
     let predecessor: String?
     /// The digest of the build that replaced this image.
     let successor: String?
+    let signature: SignatureResponse
 
     enum CodingKeys: String, CodingKey {
-        case digest, repository, tags, platform, created, labels, source, base, predecessor, successor
+        case digest, repository, tags, platform, created, labels, source, base, predecessor, successor, signature
         case firstSeen = "first_seen"
         case lastSeen = "last_seen"
     }
@@ -162,6 +163,38 @@ struct ImageResponse: Encodable {
         lastSeen = image.lastSeen
         predecessor = image.predecessor
         successor = image.successor
+        signature = SignatureResponse(image.signature)
+    }
+}
+
+/// An image's signature: `unchecked` with nulls until a check ran.
+struct SignatureResponse: Encodable {
+    let state: String
+    let key: String?
+    let checkedAt: String?
+    let detail: String?
+    let source: String?
+
+    enum CodingKeys: String, CodingKey {
+        case state, key, detail, source
+        case checkedAt = "checked_at"
+    }
+
+    init(_ stored: StoredSignature?) {
+        state = (stored?.state ?? .unchecked).rawValue
+        key = stored?.key
+        checkedAt = stored?.checkedAt
+        detail = stored?.detail
+        source = stored?.source
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(state, forKey: .state)
+        try container.encode(key, forKey: .key)
+        try container.encode(checkedAt, forKey: .checkedAt)
+        try container.encode(detail, forKey: .detail)
+        try container.encode(source, forKey: .source)
     }
 }
 

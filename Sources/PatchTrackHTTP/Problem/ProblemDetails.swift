@@ -116,6 +116,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case lineageCycle = "lineage-cycle"
     case storageFull = "storage-full"
     case tooManyRequests = "too-many-requests"
+    case registryError = "registry-error"
 
     /// `urn:patchtrack:problem:<slug>`.
     public var uri: String { "urn:patchtrack:problem:\(rawValue)" }
@@ -139,6 +140,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .lineageCycle: "Base image lineage would loop"
         case .storageFull: "The database cannot store more data"
         case .tooManyRequests: "Too many concurrent requests"
+        case .registryError: "The registry could not be read"
         }
     }
 }

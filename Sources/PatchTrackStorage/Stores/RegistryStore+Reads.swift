@@ -35,6 +35,7 @@ extension RegistryStore {
             successors[try row.decode("imageId")] = try row.decode("newDigest")
             predecessors[try row.decode("successorImageId")] = try row.decode("oldDigest")
         }
+        let signatures = try SignatureStore.load(session, digests: try rows.map { try $0.decode("digest", as: String.self) })
         var images: [Int64: StoredImage] = [:]
         for row in rows {
             let id: Int64 = try row.decode("id")
@@ -48,6 +49,8 @@ extension RegistryStore {
                 baseDigest: try row.decode("baseDigest"), firstSeen: try row.decode("firstSeen"),
                 lastSeen: try row.decode("lastSeen"), tags: tags[id] ?? [], predecessor: predecessors[id],
                 successor: successors[id])
+            let digest: String = try row.decode("digest")
+            images[id]?.signature = signatures[digest]
         }
         return ids.compactMap { images[$0] }
     }

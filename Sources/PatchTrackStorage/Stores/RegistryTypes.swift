@@ -34,6 +34,8 @@ public struct StoredImage: Sendable, Equatable {
     public var predecessor: String? = nil
     /// The digest of the build that replaced this image.
     public var successor: String? = nil
+    /// The last signature check, when there was one.
+    public var signature: StoredSignature? = nil
 }
 
 /// A tag as `repository:name`.
