@@ -18,6 +18,8 @@ public struct RegistryClientSettings: Sendable {
     public var maximumManifestBytes = 4 << 20
     /// Largest config blob.
     public var maximumConfigBytes = 8 << 20
+    /// Largest attached SBOM (or attestation) read.
+    public var maximumSBOMBytes = 64 << 20
 
     public init() {}
 }

@@ -12,11 +12,12 @@ struct RegistryImageReader: Sendable {
     /// BuildKit marks the manifests of its attestations in the index so.
     static let referenceTypeKey = "vnd.docker.reference.type"
 
-    func read(repository: RepositoryName, digest: Digest, tags: [String]) async throws(RegistryError) -> [PolledImage] {
+    /// The registrations of the image `digest` (its platform manifests first when it is an index), and the index.
+    func read(repository: RepositoryName, digest: Digest, tags: [String]) async throws(RegistryError) -> (images: [PolledImage], index: OCIDocument?) {
         let (document, _, _) = try await remote.manifest(reference: digest.value)
         switch document.kind {
         case .manifest:
-            return [try await image(repository: repository, digest: digest, tags: tags, manifest: document, platform: nil)]
+            return ([try await image(repository: repository, digest: digest, tags: tags, manifest: document, platform: nil)], nil)
         case .index:
             var images: [PolledImage] = []
             for entry in document.manifests where Self.isImage(entry) {
@@ -27,7 +28,7 @@ struct RegistryImageReader: Sendable {
             }
             let index = RegistryImage.registration(repository: repository, digest: digest, tags: tags, index: document)
             images.append(PolledImage(registration: index, indexEntries: images.map(\.registration.digest)))
-            return images
+            return (images, document)
         }
     }
 

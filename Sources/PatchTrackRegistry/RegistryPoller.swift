@@ -11,10 +11,12 @@ public struct PollReport: Sendable, Equatable {
     public var tagsChanged: Int
     /// Manifests and indexes registered.
     public var imagesRegistered: Int
+    /// Attached SBOMs ingested as scans (new ones; one seen before is not counted).
+    public var sbomsIngested = 0
     public var error: String?
 
     public var summary: String {
-        "watch \(watchId): \(tagsPolled) tags, \(tagsChanged) changed, \(imagesRegistered) images registered"
+        "watch \(watchId): \(tagsPolled) tags, \(tagsChanged) changed, \(imagesRegistered) images registered, \(sbomsIngested) SBOMs ingested"
             + (error.map { "; error: \($0)" } ?? "")
     }
 }
@@ -56,6 +58,7 @@ public struct RegistryPoller: Sendable {
         var errors: [String] = []
         var seen: [String: String] = [:]
         var images: [PolledImage] = []
+        var indexes: [Digest: OCIDocument] = [:]
         var changedTags = 0
         var selected: [String] = []
         do {
@@ -80,8 +83,10 @@ public struct RegistryPoller: Sendable {
         for (digest, tags) in changed.sorted(by: { $0.key < $1.key }) {
             try Task.checkCancellation()
             do {
-                images += try await RegistryImageReader(remote: remote, settings: client.settings)
+                let read = try await RegistryImageReader(remote: remote, settings: client.settings)
                     .read(repository: definition.repository, digest: digest, tags: tags.sorted())
+                images += read.images
+                indexes[digest] = read.index
                 changedTags += tags.count
             } catch {
                 for tag in tags { seen[tag] = nil }
@@ -91,11 +96,19 @@ public struct RegistryPoller: Sendable {
         try await database.watches.recordPoll(id: watch.id, images: images, tagsSeen: seen, error: nil)
         // The signatures of what the tags point to now (an index's check stands for its platform manifests).
         let keys = try await database.policies.policy().defaults.trustedKeys
+        var sboms = 0
         for image in images where !image.registration.tags.isEmpty {
+            let tags = image.registration.tags.joined(separator: ", ")
             do {
                 try await checkSignature(image, on: remote, keys: keys)
             } catch {
-                errors.append("\(image.registration.tags.joined(separator: ", ")) signature: \(error)")
+                errors.append("\(tags) signature: \(error)")
+            }
+            do {
+                sboms += try await ingestSBOMs(
+                    of: image.registration.digest, index: indexes[image.registration.digest], in: definition.repository, on: remote)
+            } catch {
+                errors.append("\(tags) SBOM: \(error)")
             }
         }
         let error = errors.isEmpty ? nil : Self.joined(errors)
@@ -103,7 +116,23 @@ public struct RegistryPoller: Sendable {
         try await database.registries.recordOutcome(host: definition.repository.domain, error: error)
         if let error { logger.warning("registry poll failed", metadata: ["watch": "\(watch.id)", "error": "\(error)"]) }
         return PollReport(
-            watchId: watch.id, tagsPolled: selected.count, tagsChanged: changedTags, imagesRegistered: images.count, error: error)
+            watchId: watch.id, tagsPolled: selected.count, tagsChanged: changedTags, imagesRegistered: images.count,
+            sbomsIngested: sboms, error: error)
+    }
+
+    /// Ingests the SBOMs attached to the image `digest` (and, for an index, to its platform manifests) as
+    /// `POST /v1/scans` would, each for the image it describes; answers how many were new.
+    private func ingestSBOMs(of digest: Digest, index: OCIDocument?, in repository: RepositoryName, on remote: RegistryRepository) async throws -> Int {
+        var ingested = 0
+        for found in try await SBOMFinder(remote: remote, limit: client.settings.maximumSBOMBytes).documents(for: digest, index: index) {
+            let document = try ScanDocument.parse(found.data, contentType: found.mediaType)
+            let parsed = try ScanIngest.prepare(document, override: ImageReference(repository: repository, digest: found.imageDigest))
+            let result = try await database.scans.ingest(
+                contentHash: ScanStore.contentHash(of: found.data), document: parsed.document, normalized: parsed.normalized,
+                registration: parsed.registration)
+            if result.isNew { ingested += 1 }
+        }
+        return ingested
     }
 
     /// Checks the signatures of `image` and records the check on it and on its index entries.

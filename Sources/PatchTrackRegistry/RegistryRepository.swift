@@ -68,10 +68,13 @@ public struct RegistryRepository: Sendable {
         }
     }
 
-    /// The descriptors of the artifacts that refer to `digest` (OCI 1.1 referrers API), filtered by `artifactType`;
-    /// nil when the registry does not offer the API (404, as registries before OCI 1.1 answer).
-    public func referrers(_ digest: Digest, artifactType: String) async throws(RegistryError) -> [OCIDescriptor]? {
-        let url = "\(base)/v2/\(repository.path)/referrers/\(digest.value)?artifactType=\(artifactType.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? artifactType)"
+    /// The descriptors of the artifacts that refer to `digest` (OCI 1.1 referrers API), those of `artifactType` when
+    /// given; nil when the registry does not offer the API (404, as registries before OCI 1.1 answer).
+    public func referrers(_ digest: Digest, artifactType: String?) async throws(RegistryError) -> [OCIDescriptor]? {
+        var url = "\(base)/v2/\(repository.path)/referrers/\(digest.value)"
+        if let artifactType {
+            url += "?artifactType=\(artifactType.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? artifactType)"
+        }
         let answer: RegistryClient.Answer
         do {
             answer = try await get(url, accept: [OCIMediaType.imageIndex], limit: client.settings.maximumManifestBytes, what: "the referrers of \(digest)")
@@ -80,7 +83,7 @@ public struct RegistryRepository: Sendable {
         }
         let index = try OCIDocument(parsing: answer.body, contentType: answer.headers.first(name: "Content-Type"))
         // A registry that does not filter says so in OCI-Filters-Applied; filter here either way.
-        return index.manifests.filter { $0.artifactType == artifactType }
+        return index.manifests.filter { artifactType == nil || $0.artifactType == artifactType }
     }
 
     /// The blob `digest`, checked against it. A redirect to the blob's storage is followed (at most three, http or

@@ -42,12 +42,34 @@ struct RegistryImageBuilder {
         return Pushed(digest: digest, configDigest: configDigest)
     }
 
-    /// Pushes two platform images and an index over them with a BuildKit attestation entry, tagged `tag`.
-    func pushIndex(_ path: String, tag: String, base: (name: String, digest: String)? = nil) async throws -> (index: String, amd64: String, arm64: String) {
+    /// Pushes two platform images and an index over them with a BuildKit attestation entry for the amd64 image,
+    /// tagged `tag`. The attestation's in-toto layer is `statement` with its predicate type (an SPDX document as
+    /// BuildKit's SBOM attestation), or a plain layer.
+    func pushIndex(
+        _ path: String, tag: String, base: (name: String, digest: String)? = nil, statement: (data: Data, predicateType: String)? = nil
+    ) async throws -> (index: String, amd64: String, arm64: String) {
         let amd64 = try await pushImage(path, tag: nil, platform: ("linux", "amd64"), base: base)
         let arm64 = try await pushImage(path, tag: nil, platform: ("linux", "arm64"), base: base)
         // An attestation manifest as BuildKit attaches it (its own config and an in-toto layer).
-        let attestation = try await pushImage(path, tag: nil, platform: ("unknown", "unknown"))
+        let attestation: Pushed
+        if let statement {
+            let layerDigest = try await registry.pushBlob(path, statement.data)
+            let config = Data("{}".utf8)
+            let configDigest = try await registry.pushBlob(path, config)
+            let manifest: [String: Any] = [
+                "schemaVersion": 2, "mediaType": OCIMediaType.imageManifest,
+                "config": ["mediaType": OCIMediaType.imageConfig, "digest": configDigest, "size": config.count],
+                "layers": [[
+                    "mediaType": "application/vnd.in-toto+json", "digest": layerDigest, "size": statement.data.count,
+                    "annotations": [AttachedSBOM.predicateTypeKey: statement.predicateType],
+                ]],
+            ]
+            let data = try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys])
+            attestation = Pushed(
+                digest: try await registry.pushManifest(path, nil, data, mediaType: OCIMediaType.imageManifest), configDigest: configDigest)
+        } else {
+            attestation = try await pushImage(path, tag: nil, platform: ("unknown", "unknown"))
+        }
         func entry(_ digest: String, _ architecture: String, annotations: [String: String]? = nil) async throws -> [String: Any] {
             var entry: [String: Any] = [
                 "mediaType": OCIMediaType.imageManifest, "digest": digest, "size": try await size(path, digest),
