@@ -158,6 +158,10 @@ public struct RegistryPoller: Sendable {
         await withTaskGroup(of: (String, Result<Digest, RegistryError>).self) { group in
             var results: [String: Result<Digest, RegistryError>] = [:]
             var pending = tags.makeIterator()
+            // The first alone: its challenge is answered (a bearer token fetched and cached) before the others start.
+            if let first = pending.next() {
+                do throws(RegistryError) { results[first] = .success(try await remote.resolve(tag: first)) } catch { results[first] = .failure(error) }
+            }
             func add() -> Bool {
                 guard let tag = pending.next() else { return false }
                 group.addTask {
