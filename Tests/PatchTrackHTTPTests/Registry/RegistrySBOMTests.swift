@@ -50,6 +50,16 @@ struct RegistrySBOMTests {
         ])
         let multi = try await builder.pushIndex("acme/app", tag: "2.0", statement: (statement, "https://spdx.dev/Document"))
 
+        // `patchtrack registry check` reads the same without storing anything
+        let inspection = try await poller.inspect(try ImageReference(parsing: "\(registry.host)/acme/app:2.0"))
+        #expect(inspection.digest.value == multi.index)
+        #expect(inspection.images.compactMap(\.platform) == ["linux/amd64", "linux/arm64"])
+        #expect(inspection.sboms.map(\.imageDigest) == [multi.amd64])
+        #expect(inspection.sboms.first?.format == "spdx" && (inspection.sboms.first?.packages ?? 0) > 5)
+        #expect(inspection.signature.state == .unsigned)
+        #expect(inspection.lines.contains { $0.contains("attached SBOM (attestation) for \(multi.amd64): spdx") })
+        #expect(try await environment.database.registry.images(repository: nil, tag: nil, after: nil, limit: 10).items.isEmpty)
+
         // when
         let report = try await poller.poll(try await RegistryWatchTests.watch(environment, try registry.repository("acme/app"), tags: ["1.0", "2.0"]))
 
