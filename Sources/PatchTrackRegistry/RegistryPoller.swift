@@ -159,8 +159,20 @@ public struct RegistryPoller: Sendable {
             var results: [String: Result<Digest, RegistryError>] = [:]
             var pending = tags.makeIterator()
             // The first alone: its challenge is answered (a bearer token fetched and cached) before the others start.
+            // A registry that cannot be reached or refuses the credentials fails every tag the same way: the others
+            // are not tried (a thousand connection timeouts would hold the poll for minutes).
             if let first = pending.next() {
-                do throws(RegistryError) { results[first] = .success(try await remote.resolve(tag: first)) } catch { results[first] = .failure(error) }
+                do throws(RegistryError) {
+                    results[first] = .success(try await remote.resolve(tag: first))
+                } catch {
+                    switch error {
+                    case .unreachable, .unauthorized:
+                        for tag in tags { results[tag] = .failure(error) }
+                        return results
+                    default:
+                        results[first] = .failure(error)
+                    }
+                }
             }
             func add() -> Bool {
                 guard let tag = pending.next() else { return false }

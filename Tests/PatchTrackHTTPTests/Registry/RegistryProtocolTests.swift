@@ -61,11 +61,12 @@ struct RegistryProtocolTests {
         }
     }
 
-    @Test("a tag pattern follows the tag list's Link pagination")
+    @Test("a tag pattern follows the tag list's Link pagination, with an anonymous token as Docker Hub and GHCR hand out")
     func pagination() async throws {
         let environment = try await TestEnvironment()
         defer { environment.remove() }
         let registry = FakeRegistry()
+        await registry.requireBearer()
         for tag in ["1.0", "1.1", "1.2", "2.0", "latest"] { _ = await Self.image(registry, tag: tag) }
         try await registry.serve { host in
             let (poller, client) = try await Self.setUp(environment, host: host)
@@ -77,6 +78,7 @@ struct RegistryProtocolTests {
             #expect(report.error == nil)
             #expect(report.tagsPolled == 3, "three pages of two tags, 1.0, 1.1 and 1.2 selected")
             #expect(try await environment.database.watches.watch(id: watch.id)?.tagsSeen.keys.sorted() == ["1.0", "1.1", "1.2"])
+            #expect(await registry.tokenCount() == 1)
         }
     }
 
