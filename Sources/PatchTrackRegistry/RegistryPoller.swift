@@ -155,38 +155,51 @@ public struct RegistryPoller: Sendable {
 
     /// HEADs `tags`, `concurrency` at a time.
     private func resolve(_ tags: [String], on remote: RegistryRepository) async -> [String: Result<Digest, RegistryError>] {
-        await withTaskGroup(of: (String, Result<Digest, RegistryError>).self) { group in
-            var results: [String: Result<Digest, RegistryError>] = [:]
-            var pending = tags.makeIterator()
-            // The first alone: its challenge is answered (a bearer token fetched and cached) before the others start.
-            // A registry that cannot be reached or refuses the credentials fails every tag the same way: the others
-            // are not tried (a thousand connection timeouts would hold the poll for minutes).
-            if let first = pending.next() {
-                do throws(RegistryError) {
-                    results[first] = .success(try await remote.resolve(tag: first))
-                } catch {
-                    switch error {
-                    case .unreachable, .unauthorized:
-                        for tag in tags { results[tag] = .failure(error) }
-                        return results
-                    default:
-                        results[first] = .failure(error)
-                    }
-                }
+        var results: [String: Result<Digest, RegistryError>] = [:]
+        guard let first = tags.first else { return results }
+        // The first alone: its challenge is answered (a bearer token fetched and cached) before the others start.
+        // A registry that cannot be reached or refuses the credentials fails every tag the same way: the others are
+        // not tried (a thousand connection timeouts would hold the poll for minutes).
+        let firstResult = await Self.resolve(first, on: remote)
+        if case .failure(let error) = firstResult {
+            switch error {
+            case .unreachable, .unauthorized:
+                for tag in tags { results[tag] = firstResult }
+                return results
+            default:
+                break
             }
-            func add() -> Bool {
-                guard let tag = pending.next() else { return false }
-                group.addTask {
-                    do throws(RegistryError) { return (tag, .success(try await remote.resolve(tag: tag))) } catch { return (tag, .failure(error)) }
-                }
-                return true
+        }
+        results[first] = firstResult
+        let rest = tags.dropFirst()
+        let width = concurrency
+        return await withTaskGroup(of: (String, Result<Digest, RegistryError>).self, returning: [String: Result<Digest, RegistryError>].self) { group in
+            var next = rest.startIndex
+            while next < rest.endIndex, next - rest.startIndex < width {
+                let tag = rest[next]
+                group.addTask { (tag, await Self.resolve(tag, on: remote)) }
+                next += 1
             }
-            for _ in 0..<concurrency where !add() { break }
             while let (tag, result) = await group.next() {
                 results[tag] = result
-                _ = add()
+                if next < rest.endIndex {
+                    let tag = rest[next]
+                    group.addTask { (tag, await Self.resolve(tag, on: remote)) }
+                    next += 1
+                }
             }
             return results
+        }
+    }
+
+    /// One HEAD, as a result.
+    private static func resolve(_ tag: String, on remote: RegistryRepository) async -> Result<Digest, RegistryError> {
+        do {
+            return .success(try await remote.resolve(tag: tag))
+        } catch let error as RegistryError {
+            return .failure(error)
+        } catch {
+            return .failure(.unreachable("\(error)"))
         }
     }
 
