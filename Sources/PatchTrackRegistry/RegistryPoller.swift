@@ -196,10 +196,8 @@ public struct RegistryPoller: Sendable {
     private static func resolve(_ tag: String, on remote: RegistryRepository) async -> Result<Digest, RegistryError> {
         do {
             return .success(try await remote.resolve(tag: tag))
-        } catch let error as RegistryError {
-            return .failure(error)
         } catch {
-            return .failure(.unreachable("\(error)"))
+            return .failure(error)
         }
     }
 
