@@ -2,6 +2,12 @@ import Foundation
 import PatchTrackCore
 import PatchTrackStorage
 
+/// What was read of one image: its registrations (platform manifests first) and, for an index, the index.
+struct ImageRead: Sendable {
+    var images: [PolledImage]
+    var index: OCIDocument?
+}
+
 /// Reads one image from a registry into registrations: a manifest with its config, or an index with each platform
 /// manifest and its config (attestation manifests and `unknown/unknown` entries are not images and are skipped).
 /// Everything is read and checked before anything is registered.
@@ -11,6 +17,16 @@ struct RegistryImageReader: Sendable {
 
     /// BuildKit marks the manifests of its attestations in the index so.
     static let referenceTypeKey = "vnd.docker.reference.type"
+
+    /// ``read(repository:digest:tags:)`` as a result (child tasks of a poll return results, they do not throw).
+    func readResult(repository: RepositoryName, digest: Digest, tags: [String]) async -> Result<ImageRead, RegistryError> {
+        do {
+            let read = try await read(repository: repository, digest: digest, tags: tags)
+            return .success(ImageRead(images: read.images, index: read.index))
+        } catch {
+            return .failure(error)
+        }
+    }
 
     /// The registrations of the image `digest` (its platform manifests first when it is an index), and the index.
     func read(repository: RepositoryName, digest: Digest, tags: [String]) async throws(RegistryError) -> (images: [PolledImage], index: OCIDocument?) {

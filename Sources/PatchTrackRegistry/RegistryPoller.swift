@@ -80,17 +80,19 @@ public struct RegistryPoller: Sendable {
                 break
             }
         }
+        let reads = await read(changed, repository: definition.repository, on: remote)
+        try Task.checkCancellation()
         for (digest, tags) in changed.sorted(by: { $0.key < $1.key }) {
-            try Task.checkCancellation()
-            do {
-                let read = try await RegistryImageReader(remote: remote, settings: client.settings)
-                    .read(repository: definition.repository, digest: digest, tags: tags.sorted())
+            switch reads[digest] {
+            case .success(let read)?:
                 images += read.images
                 indexes[digest] = read.index
                 changedTags += tags.count
-            } catch {
+            case .failure(let error)?:
                 for tag in tags { seen[tag] = nil }
                 errors.append("\(tags.sorted().joined(separator: ", ")): \(error)")
+            case nil:
+                break
             }
         }
         try await database.watches.recordPoll(id: watch.id, images: images, tagsSeen: seen, error: nil)
@@ -185,6 +187,33 @@ public struct RegistryPoller: Sendable {
                 if next < rest.endIndex {
                     let tag = rest[next]
                     group.addTask { (tag, await Self.resolve(tag, on: remote)) }
+                    next += 1
+                }
+            }
+            return results
+        }
+    }
+
+    /// Reads each changed image (manifest or index, platform manifests and configs), `concurrency` at a time.
+    private func read(
+        _ changed: [Digest: [String]], repository: RepositoryName, on remote: RegistryRepository
+    ) async -> [Digest: Result<ImageRead, RegistryError>] {
+        let reader = RegistryImageReader(remote: remote, settings: client.settings)
+        let work = changed.sorted { $0.key < $1.key }
+        let width = concurrency
+        return await withTaskGroup(of: (Digest, Result<ImageRead, RegistryError>).self, returning: [Digest: Result<ImageRead, RegistryError>].self) { group in
+            var results: [Digest: Result<ImageRead, RegistryError>] = [:]
+            var next = 0
+            while next < work.count, next < width {
+                let (digest, tags) = work[next]
+                group.addTask { (digest, await reader.readResult(repository: repository, digest: digest, tags: tags.sorted())) }
+                next += 1
+            }
+            while let (digest, result) = await group.next() {
+                results[digest] = result
+                if next < work.count {
+                    let (digest, tags) = work[next]
+                    group.addTask { (digest, await reader.readResult(repository: repository, digest: digest, tags: tags.sorted())) }
                     next += 1
                 }
             }

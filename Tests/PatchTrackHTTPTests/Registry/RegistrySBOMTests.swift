@@ -19,13 +19,10 @@ struct RegistrySBOMTests {
 
     @Test("cosign's .sbom tag and BuildKit's SBOM attestation are ingested for the image they describe")
     func attachments() async throws {
-        let environment = try await TestEnvironment()
-        defer { environment.remove() }
-        let registry = try await TestRegistry()
-        defer { registry.stop() }
-        let (poller, client) = try await RegistryWatchTests.poller(environment, registry)
-        defer { Task { try? await client.shutdown() } }
-        let builder = RegistryImageBuilder(registry: registry)
+        let bed = try await RegistryTestBed()
+        defer { bed.close() }
+        let (environment, registry, poller) = (bed.environment, bed.registry, bed.poller)
+        let builder = bed.builder
         let document = try Self.spdx()
 
         // given: an image with an SBOM attached as `cosign attach sbom --type spdx` does
@@ -82,12 +79,9 @@ struct RegistrySBOMTests {
 
     @Test("an attestation that is not an SBOM statement is reported in the watch's status; the image is still registered")
     func malformedAttestation() async throws {
-        let environment = try await TestEnvironment()
-        defer { environment.remove() }
-        let registry = try await TestRegistry()
-        defer { registry.stop() }
-        let (poller, client) = try await RegistryWatchTests.poller(environment, registry)
-        defer { Task { try? await client.shutdown() } }
+        let bed = try await RegistryTestBed()
+        defer { bed.close() }
+        let (environment, registry, poller) = (bed.environment, bed.registry, bed.poller)
         let pushed = try await RegistryImageBuilder(registry: registry)
             .pushIndex("acme/app", tag: "3.0", statement: (Data("not json".utf8), "https://spdx.dev/Document"))
         let report = try await poller.poll(try await RegistryWatchTests.watch(environment, try registry.repository("acme/app"), tags: ["3.0"]))

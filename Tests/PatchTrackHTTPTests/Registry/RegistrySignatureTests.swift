@@ -41,13 +41,10 @@ struct RegistrySignatureTests {
 
     @Test("signed and unsigned bases are told apart by the policy; wrong key, tampered payload and another image's digest are invalid")
     func signatures() async throws {
-        let environment = try await TestEnvironment()
-        defer { environment.remove() }
-        let registry = try await TestRegistry()
-        defer { registry.stop() }
-        let (poller, client) = try await RegistryWatchTests.poller(environment, registry)
-        defer { Task { try? await client.shutdown() } }
-        let builder = RegistryImageBuilder(registry: registry)
+        let bed = try await RegistryTestBed()
+        defer { bed.close() }
+        let (environment, registry, poller) = (bed.environment, bed.registry, bed.poller)
+        let builder = bed.builder
         let release = P256.Signing.PrivateKey()
         let stranger = P256.Signing.PrivateKey()
 

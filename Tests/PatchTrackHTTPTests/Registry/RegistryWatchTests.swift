@@ -28,13 +28,10 @@ struct RegistryWatchTests {
 
     @Test("a base tag moved in the registry puts the images built on it in the rebuild plan, with no CI involved")
     func baseTagMoves() async throws {
-        let environment = try await TestEnvironment()
-        defer { environment.remove() }
-        let registry = try await TestRegistry()
-        defer { registry.stop() }
-        let (poller, client) = try await Self.poller(environment, registry)
-        defer { Task { try? await client.shutdown() } }
-        let builder = RegistryImageBuilder(registry: registry)
+        let bed = try await RegistryTestBed()
+        defer { bed.close() }
+        let (environment, registry, poller) = (bed.environment, bed.registry, bed.poller)
+        let builder = bed.builder
 
         // given: debian:12-slim, and two app tags built on it (BuildKit's base annotations)
         let debian = try registry.repository("library/debian")
@@ -91,13 +88,10 @@ struct RegistryWatchTests {
 
     @Test("an index registers each platform manifest with its platform, skips attestations, and counts them tracked")
     func index() async throws {
-        let environment = try await TestEnvironment()
-        defer { environment.remove() }
-        let registry = try await TestRegistry()
-        defer { registry.stop() }
-        let (poller, client) = try await Self.poller(environment, registry)
-        defer { Task { try? await client.shutdown() } }
-        let builder = RegistryImageBuilder(registry: registry)
+        let bed = try await RegistryTestBed()
+        defer { bed.close() }
+        let (environment, registry, poller) = (bed.environment, bed.registry, bed.poller)
+        let builder = bed.builder
         let repository = try registry.repository("acme/multi")
         let pushed = try await builder.pushIndex("acme/multi", tag: "2.0")
 
@@ -117,13 +111,10 @@ struct RegistryWatchTests {
 
     @Test("a missing tag and an unreachable registry are recorded in the watch's status; the other tags go on")
     func faults() async throws {
-        let environment = try await TestEnvironment()
-        defer { environment.remove() }
-        let registry = try await TestRegistry()
-        defer { registry.stop() }
-        let (poller, client) = try await Self.poller(environment, registry)
-        defer { Task { try? await client.shutdown() } }
-        let builder = RegistryImageBuilder(registry: registry)
+        let bed = try await RegistryTestBed()
+        defer { bed.close() }
+        let (environment, registry, poller) = (bed.environment, bed.registry, bed.poller)
+        let builder = bed.builder
         let repository = try registry.repository("acme/app")
         let pushed = try await builder.pushImage("acme/app", tag: "1.0")
 

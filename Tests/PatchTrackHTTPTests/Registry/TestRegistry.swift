@@ -5,6 +5,7 @@ import NIOCore
 import PatchTrackCore
 import Testing
 
+@testable import PatchTrackRegistry
 @testable import PatchTrackStorage
 
 /// A real registry for the tests: Debian's `docker-registry` (the CNCF distribution registry) on a free loopback
@@ -149,4 +150,32 @@ final class TestRegistry: Sendable {
 struct RegistryTestError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// What most registry tests start with: a fresh database, a real registry (configured for plain HTTP on loopback),
+/// a poller with a client of its own and an image builder. `close()` stops and removes all of it.
+struct RegistryTestBed {
+    let environment: TestEnvironment
+    let registry: TestRegistry
+    let poller: RegistryPoller
+    let client: RegistryClient
+    var builder: RegistryImageBuilder { RegistryImageBuilder(registry: registry) }
+
+    init(htpasswd: String? = nil) async throws {
+        environment = try await TestEnvironment()
+        do {
+            registry = try await TestRegistry(htpasswd: htpasswd)
+        } catch {
+            environment.remove()
+            throw error
+        }
+        (poller, client) = try await RegistryWatchTests.poller(environment, registry)
+    }
+
+    func close() {
+        let client = client
+        Task { try? await client.shutdown() }
+        registry.stop()
+        environment.remove()
+    }
 }
