@@ -33,6 +33,11 @@ struct SystemController {
             context.logger.error("feed metrics unavailable", metadata: ["error": .string(String(describing: error))])
         }
         do {
+            text += WatchExposition.render(try await database.watches.list())
+        } catch {
+            context.logger.error("watch metrics unavailable", metadata: ["error": .string(String(describing: error))])
+        }
+        do {
             text += WebhookExposition.render(attempts: database.webhookAttempts.snapshot, queue: try await database.webhooks.queue())
         } catch {
             context.logger.error("webhook metrics unavailable", metadata: ["error": .string(String(describing: error))])

@@ -126,6 +126,14 @@ struct RegistryWatchTests {
         #expect(status.tagsSeen == ["1.0": pushed.digest])
         #expect(status.errorsTotal == 1)
         #expect(try await environment.database.registries.registry(host: registry.host)?.lastError?.contains("missing") == true)
+        try await environment.withClient { http in
+            let metrics = try await http.send(.get, "/metrics").text
+            let labels = #"{watch="\#(watch.id)",repository="\#(repository.value)"}"#
+            #expect(metrics.contains("patchtrack_watch_failing\(labels) 1.0"), "\(metrics)")
+            #expect(metrics.contains("patchtrack_watch_tags\(labels) 1.0"))
+            #expect(metrics.contains("patchtrack_watch_errors_total\(labels) 1"))
+            #expect(metrics.contains("patchtrack_watch_last_poll_timestamp_seconds\(labels) "))
+        }
 
         // a registry that is not there: reported, nothing registered, no hang
         let closedPort = try TestRegistry.freePort()
