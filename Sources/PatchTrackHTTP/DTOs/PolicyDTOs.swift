@@ -64,8 +64,8 @@ struct PolicyUpdateRequest: Decodable {
     /// The trusted keys, validated: 1 to 63 characters of name, unique, and an ECDSA P-256 public key in PEM.
     func validatedKeys() throws -> [TrustedKey]? {
         guard let trustedKeys else { return nil }
+        guard trustedKeys.count <= 100 else { throw ProblemDetails.invalidField("trusted_keys", "at most 100 keys") }
         var errors: [ProblemDetails.FieldError] = []
-        if trustedKeys.count > 100 { errors.append(.init(field: "trusted_keys", message: "at most 100 keys")) }
         var names: Set<String> = []
         for (index, key) in trustedKeys.enumerated() {
             if key.name.isEmpty || key.name.count > 63 {
@@ -77,7 +77,9 @@ struct PolicyUpdateRequest: Decodable {
                 errors.append(.init(field: "trusted_keys[\(index)].public_key_pem", message: "must be an ECDSA P-256 public key in PEM (cosign.pub)"))
             }
         }
-        guard errors.isEmpty else { throw ProblemDetails.validation(errors) }
+        guard errors.isEmpty else {
+            throw ProblemDetails.validation(listing: errors, detail: "\(errors.count) invalid trusted key field(s)")
+        }
         return trustedKeys
     }
 
