@@ -46,15 +46,15 @@ def push(index):
     if key:
         sign("sha256:" + hashlib.sha256(manifest).hexdigest())
 
-empty_config = None
+# The signature manifests' empty config, uploaded once before the pushes start (threads uploading the same blob at
+# once made the registry refuse a manifest now and then).
+empty_config = blob(b"{}") if key else None
 
 def sign(digest):
-    global empty_config
     payload = json.dumps({"critical": {"identity": {"docker-reference": repository}, "image": {"docker-manifest-digest": digest},
                                        "type": "cosign container image signature"}, "optional": None}).encode()
     signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key], input=payload, capture_output=True, check=True).stdout
     payload_blob = blob(payload)
-    empty_config = empty_config or blob(b"{}")
     manifest = json.dumps({
         "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
         "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": empty_config[0], "size": empty_config[1]},
