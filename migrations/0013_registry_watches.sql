@@ -67,4 +67,6 @@ CREATE TABLE imageSignature (
 
 -- A JSON array of {name, public_key_pem}: the keys image signatures are verified with.
 ALTER TABLE rebuildPolicy ADD COLUMN trustedKeys TEXT NOT NULL DEFAULT '[]';
+-- When the trusted keys last changed: signatures checked before are checked again by the registry job.
+ALTER TABLE rebuildPolicy ADD COLUMN trustedKeysChangedAt TEXT;
 ALTER TABLE rebuildPolicy ADD COLUMN requireSignedBase INTEGER NOT NULL DEFAULT 0 CHECK (requireSignedBase IN (0, 1));

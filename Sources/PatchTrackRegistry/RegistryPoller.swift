@@ -39,7 +39,8 @@ public struct RegistryPoller: Sendable {
         self.concurrency = concurrency
     }
 
-    /// Polls every due watch in turn; answers a summary ("" when none was due).
+    /// Polls every due watch in turn, then checks again up to 100 signatures judged before the trusted keys last
+    /// changed; answers a summary ("" when nothing was due).
     public func pollDue() async throws -> String {
         var summaries: [String] = []
         for watch in try await database.watches.due() {
@@ -47,7 +48,26 @@ public struct RegistryPoller: Sendable {
             try await database.watches.beginPoll(watch)
             summaries.append(try await poll(watch).summary)
         }
+        let rechecked = try await recheckSignatures(limit: 100)
+        if rechecked > 0 { summaries.append("\(rechecked) signatures checked again after the trusted keys changed") }
         return summaries.joined(separator: "; ")
+    }
+
+    /// Checks again the signatures judged before the trusted keys last changed, at most `limit`; answers how many.
+    /// One whose registry cannot be read now is recorded `unchecked`, with the reason (not retried in a loop).
+    public func recheckSignatures(limit: Int) async throws -> Int {
+        let stale = try await database.signatures.checkedBeforeKeysChanged(limit: limit)
+        for (repository, text) in stale {
+            try Task.checkCancellation()
+            guard let digest = try? Digest(parsing: text) else { continue }
+            do {
+                _ = try await checkSignature(repository: RepositoryName(canonical: repository), digest: digest)
+            } catch let error as RegistryError {
+                let check = SignatureCheck(state: .unchecked, detail: "not checked again after the trusted keys changed: \(error)")
+                try await database.signatures.record(digest: digest, check: check, source: nil)
+            }
+        }
+        return stale.count
     }
 
     /// Polls `watch` now and records the outcome in its status.

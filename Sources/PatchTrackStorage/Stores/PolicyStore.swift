@@ -84,20 +84,24 @@ public struct PolicyStore: Sendable {
             var sla = old.sla
             change(&rules, &sla)
             let keys = trustedKeys ?? old.trustedKeys
+            let keysChangedAt = keys == old.trustedKeys ? nil : now
             // The row exists only once the defaults were changed: until then Core's defaults apply.
             try session.execute(
                 """
                 INSERT INTO rebuildPolicy (id, minimumSeverity, requireFix, maximumAgeDays, trustedBasePatterns,
-                    slaCriticalDays, slaHighDays, slaMediumDays, slaLowDays, slaKevDays, updatedAt, trustedKeys, requireSignedBase)
+                    slaCriticalDays, slaHighDays, slaMediumDays, slaLowDays, slaKevDays, updatedAt, trustedKeys, requireSignedBase,
+                    trustedKeysChangedAt)
                 VALUES (1, \(rules.minimumSeverity.rawValue), \(rules.requireFix), \(rules.maximumAgeDays),
                     \(try Self.json(rules.trustedBasePatterns.map(\.text))), \(sla.criticalDays), \(sla.highDays),
-                    \(sla.mediumDays), \(sla.lowDays), \(sla.kevDays), \(now), \(try Self.json(keys)), \(rules.requireSignedBase))
+                    \(sla.mediumDays), \(sla.lowDays), \(sla.kevDays), \(now), \(try Self.json(keys)), \(rules.requireSignedBase),
+                    \(keysChangedAt))
                 ON CONFLICT (id) DO UPDATE SET minimumSeverity = excluded.minimumSeverity,
                     requireFix = excluded.requireFix, maximumAgeDays = excluded.maximumAgeDays,
                     trustedBasePatterns = excluded.trustedBasePatterns, slaCriticalDays = excluded.slaCriticalDays,
                     slaHighDays = excluded.slaHighDays, slaMediumDays = excluded.slaMediumDays,
                     slaLowDays = excluded.slaLowDays, slaKevDays = excluded.slaKevDays, updatedAt = excluded.updatedAt,
-                    trustedKeys = excluded.trustedKeys, requireSignedBase = excluded.requireSignedBase
+                    trustedKeys = excluded.trustedKeys, requireSignedBase = excluded.requireSignedBase,
+                    trustedKeysChangedAt = coalesce(excluded.trustedKeysChangedAt, rebuildPolicy.trustedKeysChangedAt)
                 """)
             let new = StoredPolicyDefaults(rules: rules, sla: sla, updatedAt: now, trustedKeys: keys)
             try Self.audit(

@@ -48,6 +48,21 @@ public struct SignatureStore: Sendable {
         }
     }
 
+    /// Images whose signature was checked before the trusted keys last changed, oldest check first, at most `limit`:
+    /// their judgement may be stale. Each with the repository it was first registered in.
+    public func checkedBeforeKeysChanged(limit: Int) async throws -> [(repository: String, digest: String)] {
+        try await context.executor.read { session in
+            try session.fetchAll(
+                """
+                SELECT r.name, i.digest FROM imageSignature s
+                JOIN image i ON i.id = s.imageId JOIN repository r ON r.id = i.repositoryId
+                WHERE s.checkedAt < (SELECT trustedKeysChangedAt FROM rebuildPolicy WHERE id = 1)
+                ORDER BY s.checkedAt, s.imageId LIMIT \(limit)
+                """
+            ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: String.self)) }
+        }
+    }
+
     /// The last checks of the images `digests`, by digest.
     static func load(_ session: any SQLSession, digests: [String]) throws -> [String: StoredSignature] {
         var result: [String: StoredSignature] = [:]

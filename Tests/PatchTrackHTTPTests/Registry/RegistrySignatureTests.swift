@@ -57,6 +57,15 @@ struct RegistrySignatureTests {
         let onUnsigned = try await builder.pushImage("acme/app", tag: "2.0", base: ("\(registry.host)/library/alpine:3.20", unsignedBase.digest))
 
         try await environment.withClient(registry: poller) { http in
+            // polled before the policy trusts any key: the signed base is signed but unchecked
+            for (path, tags) in [("library/debian", ["12"]), ("library/alpine", ["3.20"]), ("acme/app", ["1.0", "2.0"])] {
+                let report = try await poller.poll(try await RegistryWatchTests.watch(environment, try registry.repository(path), tags: tags))
+                #expect(report.error == nil)
+            }
+            #expect(try await environment.database.signatures.signature(digest: signedBase.digest)?.state == .unchecked)
+            #expect(try await poller.recheckSignatures(limit: 100) == 0, "nothing is stale while the keys never changed")
+
+            // when: the policy trusts the release key and requires signed bases; the registry job checks again
             let body: [String: Any] = [
                 "require_signed_base": true,
                 "trusted_keys": [["name": "release", "public_key_pem": release.publicKey.pemRepresentation]],
@@ -66,10 +75,9 @@ struct RegistrySignatureTests {
                 body: String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self))
             #expect(policy.status == .ok)
             #expect(policy.json["require_signed_base"] as? Bool == true)
-            for (path, tags) in [("library/debian", ["12"]), ("library/alpine", ["3.20"]), ("acme/app", ["1.0", "2.0"])] {
-                let report = try await poller.poll(try await RegistryWatchTests.watch(environment, try registry.repository(path), tags: tags))
-                #expect(report.error == nil)
-            }
+            try await Task.sleep(for: .milliseconds(5))
+            #expect(try await poller.recheckSignatures(limit: 100) == 4, "every image checked by the polls, before the keys")
+            #expect(try await poller.recheckSignatures(limit: 100) == 0)
 
             // then: the images show their state, and the plan names the unsigned base only
             let verified = try await http.send(.get, "/v1/images/\(signedBase.digest)", token: environment.read)

@@ -322,7 +322,7 @@ CREATE TABLE rebuildPolicy (
     slaLowDays INTEGER NOT NULL CHECK (slaLowDays BETWEEN 0 AND 36500),
     -- NULL until the defaults are first changed.
     updatedAt TEXT
-, slaKevDays INTEGER CHECK (slaKevDays IS NULL OR slaKevDays BETWEEN 0 AND 36500), trustedKeys TEXT NOT NULL DEFAULT '[]', requireSignedBase INTEGER NOT NULL DEFAULT 0 CHECK (requireSignedBase IN (0, 1)));
+, slaKevDays INTEGER CHECK (slaKevDays IS NULL OR slaKevDays BETWEEN 0 AND 36500), trustedKeys TEXT NOT NULL DEFAULT '[]', trustedKeysChangedAt TEXT, requireSignedBase INTEGER NOT NULL DEFAULT 0 CHECK (requireSignedBase IN (0, 1)));
 CREATE TABLE rebuildRequest (
     id INTEGER PRIMARY KEY,
     imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
