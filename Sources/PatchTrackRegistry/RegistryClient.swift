@@ -108,6 +108,6 @@ actor TokenCache {
 enum ContentDigest {
     /// The sha256 digest of `data`, `sha256:<hex>`.
     static func sha256(of data: Data) -> String {
-        "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        "sha256:" + ScanStore.contentHash(of: data)
     }
 }

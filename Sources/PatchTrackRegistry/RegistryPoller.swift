@@ -64,7 +64,7 @@ public struct RegistryPoller: Sendable {
                 _ = try await checkSignature(repository: RepositoryName(canonical: repository), digest: digest)
             } catch let error as RegistryError {
                 let check = SignatureCheck(state: .unchecked, detail: "not checked again after the trusted keys changed: \(error)")
-                try await database.signatures.record(digest: digest, check: check, source: nil)
+                try await database.signatures.record(digests: [digest], check: check, source: nil)
             }
         }
         return stale.count
@@ -161,9 +161,7 @@ public struct RegistryPoller: Sendable {
     private func checkSignature(_ image: PolledImage, on remote: RegistryRepository, keys: [TrustedKey]) async throws {
         let digest = image.registration.digest
         let (check, source) = try await SignatureChecker(remote: remote).check(digest, keys: keys)
-        for covered in [digest] + image.indexEntries {
-            try await database.signatures.record(digest: covered, check: check, source: source)
-        }
+        try await database.signatures.record(digests: [digest] + image.indexEntries, check: check, source: source)
     }
 
     /// Checks the signatures of the image `digest` in `repository` now (`POST /v1/images/{digest}/signature/check`).
@@ -172,7 +170,7 @@ public struct RegistryPoller: Sendable {
         let remote = client.repository(repository, access: access)
         let keys = try await database.policies.policy().defaults.trustedKeys
         let (check, source) = try await SignatureChecker(remote: remote).check(digest, keys: keys)
-        return try await database.signatures.record(digest: digest, check: check, source: source)
+        return try await database.signatures.record(digests: [digest], check: check, source: source)
     }
 
     /// HEADs `tags`, `concurrency` at a time.
@@ -193,25 +191,8 @@ public struct RegistryPoller: Sendable {
             }
         }
         results[first] = firstResult
-        let rest = tags.dropFirst()
-        let width = concurrency
-        return await withTaskGroup(of: (String, Result<Digest, RegistryError>).self, returning: [String: Result<Digest, RegistryError>].self) { group in
-            var next = rest.startIndex
-            while next < rest.endIndex, next - rest.startIndex < width {
-                let tag = rest[next]
-                group.addTask { (tag, await Self.resolve(tag, on: remote)) }
-                next += 1
-            }
-            while let (tag, result) = await group.next() {
-                results[tag] = result
-                if next < rest.endIndex {
-                    let tag = rest[next]
-                    group.addTask { (tag, await Self.resolve(tag, on: remote)) }
-                    next += 1
-                }
-            }
-            return results
-        }
+        let rest = await Self.bounded(Array(tags.dropFirst()), width: concurrency) { tag in await Self.resolve(tag, on: remote) }
+        return results.merging(rest) { _, new in new }
     }
 
     /// Reads each changed image (manifest or index, platform manifests and configs), `concurrency` at a time.
@@ -219,21 +200,29 @@ public struct RegistryPoller: Sendable {
         _ changed: [Digest: [String]], repository: RepositoryName, on remote: RegistryRepository
     ) async -> [Digest: Result<ImageRead, RegistryError>] {
         let reader = RegistryImageReader(remote: remote, settings: client.settings)
-        let work = changed.sorted { $0.key < $1.key }
-        let width = concurrency
-        return await withTaskGroup(of: (Digest, Result<ImageRead, RegistryError>).self, returning: [Digest: Result<ImageRead, RegistryError>].self) { group in
-            var results: [Digest: Result<ImageRead, RegistryError>] = [:]
+        return await Self.bounded(changed.keys.sorted(), width: concurrency) { digest in
+            await reader.readResult(repository: repository, digest: digest, tags: (changed[digest] ?? []).sorted())
+        }
+    }
+
+    /// `work` applied to each key, at most `width` at a time, by key. Child tasks return results and never throw:
+    /// typed errors caught inside `addTask` closures crashed a release build ("pure virtual method called").
+    private static func bounded<Key: Hashable & Sendable, Value: Sendable>(
+        _ keys: [Key], width: Int, _ work: @escaping @Sendable (Key) async -> Value
+    ) async -> [Key: Value] {
+        await withTaskGroup(of: (Key, Value).self, returning: [Key: Value].self) { group in
+            var results: [Key: Value] = [:]
             var next = 0
-            while next < work.count, next < width {
-                let (digest, tags) = work[next]
-                group.addTask { (digest, await reader.readResult(repository: repository, digest: digest, tags: tags.sorted())) }
+            while next < keys.count, next < width {
+                let key = keys[next]
+                group.addTask { (key, await work(key)) }
                 next += 1
             }
-            while let (digest, result) = await group.next() {
-                results[digest] = result
-                if next < work.count {
-                    let (digest, tags) = work[next]
-                    group.addTask { (digest, await reader.readResult(repository: repository, digest: digest, tags: tags.sorted())) }
+            while let (key, value) = await group.next() {
+                results[key] = value
+                if next < keys.count {
+                    let key = keys[next]
+                    group.addTask { (key, await work(key)) }
                     next += 1
                 }
             }

@@ -25,7 +25,7 @@ public struct RegistryRepository: Sendable {
         var pages = 0
         while let url = next, pages < 1_000 {
             pages += 1
-            let answer = try await get(url, accept: ["application/json"], limit: client.settings.maximumManifestBytes, what: "the tag list")
+            let answer = try await request(url, method: .GET, accept: ["application/json"], limit: client.settings.maximumManifestBytes, what: "the tag list")
             guard let page = try? JSONDecoder().decode(Page.self, from: answer.body) else {
                 throw .malformed("the tag list of \(repository) is not valid JSON")
             }
@@ -50,7 +50,7 @@ public struct RegistryRepository: Sendable {
     /// one the registry announced for a tag).
     public func manifest(reference: String) async throws(RegistryError) -> (document: OCIDocument, data: Data, digest: Digest) {
         let url = "\(base)/v2/\(repository.path)/manifests/\(reference)"
-        let answer = try await get(url, accept: OCIMediaType.acceptedManifests, limit: client.settings.maximumManifestBytes, what: "the manifest \(reference)")
+        let answer = try await request(url, method: .GET, accept: OCIMediaType.acceptedManifests, limit: client.settings.maximumManifestBytes, what: "the manifest \(reference)")
         let actual = ContentDigest.sha256(of: answer.body)
         let expected = reference.hasPrefix("sha256:") ? reference : answer.headers.first(name: "Docker-Content-Digest")
         if let expected, expected != actual { throw .digestMismatch(expected: expected, actual: actual) }
@@ -77,7 +77,7 @@ public struct RegistryRepository: Sendable {
         }
         let answer: RegistryClient.Answer
         do {
-            answer = try await get(url, accept: [OCIMediaType.imageIndex], limit: client.settings.maximumManifestBytes, what: "the referrers of \(digest)")
+            answer = try await request(url, method: .GET, accept: [OCIMediaType.imageIndex], limit: client.settings.maximumManifestBytes, what: "the referrers of \(digest)")
         } catch .notFound {
             return nil
         }
@@ -112,11 +112,6 @@ public struct RegistryRepository: Sendable {
     }
 
     // MARK: - Requests
-
-    private func get(_ url: String, accept: [String], limit: Int, what: String) async throws(RegistryError) -> RegistryClient.Answer {
-        let answer = try await request(url, method: .GET, accept: accept, limit: limit, what: what)
-        return answer
-    }
 
     /// A request with the credentials the registry asks for: sent with a cached token (or the configured one)
     /// first; a 401 is answered once by its challenge (a bearer token fetched for the repository's pull scope, or

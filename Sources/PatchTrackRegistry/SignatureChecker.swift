@@ -19,7 +19,7 @@ struct SignatureChecker: Sendable {
     func check(_ digest: PatchTrackCore.Digest, keys: [TrustedKey]) async throws(RegistryError) -> (check: SignatureCheck, source: String?) {
         var candidates: [SignatureCandidate] = []
         var source: String?
-        if let referrers = try await remote.referrers(digest, artifactType: Self.artifactType as String?), !referrers.isEmpty {
+        if let referrers = try await remote.referrers(digest, artifactType: Self.artifactType), !referrers.isEmpty {
             source = "referrers"
             for referrer in referrers.prefix(Self.maximumSignatures) {
                 guard let manifest = try await remote.manifestIfPresent(reference: referrer.digest) else { continue }

@@ -21,22 +21,25 @@ public struct SignatureStore: Sendable {
         context = StoreContext(executor: executor, now: now)
     }
 
-    /// Records `check` for the image `digest`; nil when the image is not tracked.
+    /// Records `check` for the images `digests` (an index and its platform manifests) in one write; answers the
+    /// stored check, nil when none of the images is tracked.
     @discardableResult
-    public func record(digest: Digest, check: SignatureCheck, source: String?) async throws -> StoredSignature? {
+    public func record(digests: [Digest], check: SignatureCheck, source: String?) async throws -> StoredSignature? {
         let now = context.timestamp
         return try await context.generations.write(affectsFindings: false, imageChanges: .declared) { session in
-            guard let imageId = try session.fetchValue("SELECT id FROM image WHERE digest = \(digest.value)", as: Int64.self) else {
-                return nil
+            let imageIds = try session.fetchAll("SELECT id FROM image WHERE digest IN \(set: digests.map(\.value))")
+                .map { try $0.decode(0, as: Int64.self) }
+            guard !imageIds.isEmpty else { return nil }
+            for imageId in imageIds {
+                try session.execute(
+                    """
+                    INSERT INTO imageSignature (imageId, state, keyName, detail, source, checkedAt)
+                    VALUES (\(imageId), \(check.state.rawValue), \(check.key), \(check.detail), \(source), \(now))
+                    ON CONFLICT (imageId) DO UPDATE SET state = excluded.state, keyName = excluded.keyName,
+                        detail = excluded.detail, source = excluded.source, checkedAt = excluded.checkedAt
+                    """)
             }
-            try session.execute(
-                """
-                INSERT INTO imageSignature (imageId, state, keyName, detail, source, checkedAt)
-                VALUES (\(imageId), \(check.state.rawValue), \(check.key), \(check.detail), \(source), \(now))
-                ON CONFLICT (imageId) DO UPDATE SET state = excluded.state, keyName = excluded.keyName,
-                    detail = excluded.detail, source = excluded.source, checkedAt = excluded.checkedAt
-                """)
-            session.logImageChanges([imageId])
+            session.logImageChanges(imageIds)
             return StoredSignature(state: check.state, key: check.key, detail: check.detail, source: source, checkedAt: now)
         }
     }
