@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure domain: package identity, versions, ingest parsing, matching, planning. Foundation only.
@@ -63,7 +64,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // The dashboard's pages (templates under Dashboard/Templates, embedded by the plugin).
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
+            exclude: ["Dashboard/Templates"],
             plugins: ["EmbedTextFiles"]
         ),
         // Advisory feeds (OSV exports, CISA KEV, FIRST EPSS) fetched with AsyncHTTPClient and stored through the

@@ -3,7 +3,8 @@ import PackagePlugin
 
 /// Embeds text files of the package into a target as Swift string literals, so the binary carries them wherever it
 /// is started from (no resource bundle to ship next to it): `migrations/*.sql` into PatchTrackStorage
-/// (`EmbeddedMigrations`), `openapi.yaml` into PatchTrackHTTP (`EmbeddedOpenAPI`).
+/// (`EmbeddedMigrations`), `openapi.yaml` into PatchTrackHTTP (`EmbeddedOpenAPI`), and the dashboard's templates and
+/// stylesheet into PatchTrackHTTP (`EmbeddedDashboard`).
 @main
 struct EmbedTextFiles: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
@@ -15,7 +16,10 @@ struct EmbedTextFiles: BuildToolPlugin {
             return [
                 .buildCommand(
                     displayName: "Embedding openapi.yaml", executable: tool,
-                    arguments: ["openapi", output.path, file.path], inputFiles: [file], outputFiles: [output])
+                    arguments: ["openapi", output.path, file.path], inputFiles: [file], outputFiles: [output]),
+                try embed(
+                    context, tool, directory: "Sources/PatchTrackHTTP/Dashboard/Templates", mode: "dashboard",
+                    output: "EmbeddedDashboard.swift", extensions: ["mustache", "css"]),
             ]
         default:
             // The SQLite migrations (migrations/*.sql) and their PostgreSQL forms (migrations/postgres/*.sql).
@@ -28,11 +32,13 @@ struct EmbedTextFiles: BuildToolPlugin {
         }
     }
 
-    private func embed(_ context: PluginContext, _ tool: URL, directory: String, mode: String, output: String) throws -> Command {
+    private func embed(
+        _ context: PluginContext, _ tool: URL, directory: String, mode: String, output: String, extensions: Set<String> = ["sql"]
+    ) throws -> Command {
         let folder = context.package.directoryURL.appending(path: directory)
         let files = try FileManager.default
             .contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "sql" }
+            .filter { extensions.contains($0.pathExtension) }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         let outputURL = context.pluginWorkDirectoryURL.appending(path: output)
         // The tool lists the directory itself when it runs: SwiftPM may reuse this plan (it does not re-run plugins

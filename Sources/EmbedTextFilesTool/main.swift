@@ -2,6 +2,7 @@ import Foundation
 
 // Usage: EmbedTextFilesTool migrations|postgres-migrations OUTPUT.swift DIRECTORY (its *.sql files, listed now)
 //        EmbedTextFilesTool openapi OUTPUT.swift openapi.yaml
+//        EmbedTextFilesTool dashboard OUTPUT.swift DIRECTORY (its *.mustache and *.css files, listed now)
 // Writes each file's text as a raw string literal whose delimiter is longer than any run of `#` in the file.
 
 func literal(_ text: String) -> String {
@@ -26,6 +27,17 @@ switch mode {
 case "openapi":
     let text = try String(contentsOfFile: files.first ?? "openapi.yaml", encoding: .utf8)
     source += "enum EmbeddedOpenAPI {\n    /// The contract, `openapi.yaml`, as built.\n    static let yaml = \(literal(text))\n}\n"
+case "dashboard":
+    source += "enum EmbeddedDashboard {\n    /// The dashboard's templates and stylesheet by file name, ordered by name.\n"
+    source += "    static let files: [(name: String, text: String)] = [\n"
+    let directory = URL(fileURLWithPath: files.first ?? "Templates", isDirectory: true)
+    let urls = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+        .filter { ["mustache", "css"].contains($0.pathExtension) }
+        .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    for url in urls {
+        source += "        (name: \"\(url.lastPathComponent)\", text: \(literal(try String(contentsOf: url, encoding: .utf8)))),\n"
+    }
+    source += "    ]\n}\n"
 default:
     let name = mode == "postgres-migrations" ? "EmbeddedPostgresMigrations" : "EmbeddedMigrations"
     source += "enum \(name) {\n    /// Every migration file, ordered by name.\n    static let all: [(name: String, sql: String)] = [\n"

@@ -64,6 +64,8 @@ public func buildRouter(
         database: database, limits: limits, metrics: metrics, retentionDays: configuration.inventoryRetentionDays).endpoints
     endpoints += RolloutsController(database: database, limits: limits).endpoints
     endpoints += FleetController(database: database, plans: plans, status: fleetStatus).endpoints
+    // The dashboard reads the API's own handlers (DashboardAPI), so it is built from the endpoints above.
+    endpoints += DashboardController(database: database, authenticator: authenticator, api: DashboardAPI(endpoints: endpoints)).endpoints
 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))

@@ -100,6 +100,8 @@ public struct AppDatabase: Sendable {
 
     /// API tokens.
     public var tokens: TokenStore { TokenStore(executor: executor, now: now) }
+    /// Dashboard sessions, opened with a token.
+    public var sessions: SessionStore { SessionStore(executor: executor, now: now) }
     /// The write generations.
     public var generations: GenerationStore { GenerationStore(executor: executor) }
     /// Leases of background jobs.

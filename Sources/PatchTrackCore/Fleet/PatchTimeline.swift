@@ -51,6 +51,17 @@ public struct PatchTimeline: Sendable, Equatable {
     /// Seconds from detection to closing; nil while open.
     public var timeToPatch: TimeInterval? { fullyRolledOut.map { max(0, $0.timeIntervalSince(firstDetected)) } }
 
+    /// Seconds from detection to each stage after it that was reached (never negative).
+    public var secondsToStage: [PatchStage: Double] {
+        let reached: [(PatchStage, Date?)] = [
+            (.patchedBuilt, patchedBuilt), (.rolloutStarted, firstRolloutStarted), (.canaryComplete, canaryComplete),
+            (.fullyRolledOut, fullyRolledOut),
+        ]
+        var seconds: [PatchStage: Double] = [:]
+        for case let (stage, at?) in reached { seconds[stage] = max(0, at.timeIntervalSince(firstDetected)) }
+        return seconds
+    }
+
     /// The furthest stage reached.
     public var stage: PatchStage {
         if fullyRolledOut != nil { return .fullyRolledOut }

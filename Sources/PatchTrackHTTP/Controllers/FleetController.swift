@@ -12,17 +12,21 @@ struct FleetController {
     /// Every breach list asked for (by status and severity), kept per write generation: the pages of one list and
     /// the dashboards polling it share one computation per change (or per 30 s, as standings move with time).
     let breachLists: GenerationCache<[FindingProgress]>
+    /// The open-findings trend per window length, kept like the breach lists.
+    let trends: GenerationCache<[FindingTrend.Point]>
 
     init(database: AppDatabase, plans: PlanSource, status: FleetStatusSource) {
         self.database = database
         self.plans = plans
         self.status = status
         breachLists = GenerationCache(maximumAge: 30) { try await database.writeGeneration() }
+        trends = GenerationCache(maximumAge: 30) { try await database.writeGeneration() }
     }
 
     var endpoints: [Endpoint] {
         [
             Endpoint(.get, "/v1/status", role: .read, heavyRead: true, handler: status),
+            Endpoint(.get, "/v1/status/trend", role: .read, handler: trend),
             Endpoint(.get, "/v1/advisories/{id}/progress", role: .read, heavyRead: true, handler: progress),
             Endpoint(.get, "/v1/advisories/{id}/exposure", role: .read, handler: exposure),
             Endpoint(.get, "/v1/findings/{id}/timeline", role: .read, handler: timeline),
@@ -39,6 +43,26 @@ struct FleetController {
         let now = database.currentDate
         answer.feeds = try await database.feeds.list().map { FeedSummary(FeedResponse($0, now: now)) }
         return try JSONResponse.make(answer)
+    }
+
+    @Sendable func trend(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var days = 30
+        if let text = request.uri.queryParameters["days"] {
+            guard text.utf8.count <= 3, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let value = Int(String(text)),
+                (1...365).contains(value)
+            else { throw ProblemDetails.badParameter("days", "must be an integer from 1 to 365, in digits only") }
+            days = value
+        }
+        let window = days
+        let points = try await trends.value(String(days), generation: database.writeGeneration(), now: database.currentDate) {
+            [database] in try await database.fleet.openFindingsTrend(days: window)
+        }
+        if CSV.isRequested(request) {
+            return CSV.response(
+                header: ["day"] + StatusResponse.severities.map(\.rawValue),
+                rows: points.map { point in [point.day] + StatusResponse.severities.map { String(point.open[$0] ?? 0) } })
+        }
+        return try JSONResponse.make(TrendResponse(days: days, points: points))
     }
 
     @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {

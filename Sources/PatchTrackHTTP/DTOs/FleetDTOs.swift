@@ -84,6 +84,12 @@ struct StatusResponse: Encodable {
         let medianSeconds: Double?
         let p90Seconds: Double?
 
+        init(_ values: [Double]) {
+            closed = values.count
+            medianSeconds = Percentile.of(values, 50).map(roundedSeconds)
+            p90Seconds = Percentile.of(values, 90).map(roundedSeconds)
+        }
+
         enum CodingKeys: String, CodingKey {
             case closed
             case medianSeconds = "median_seconds"
@@ -94,10 +100,14 @@ struct StatusResponse: Encodable {
     struct TimeToPatch: Encodable {
         let windowDays: Int
         let bySeverity: [String: Duration]
+        /// Time from detection to each later stage (`patched_digest_built` … `fully_rolled_out`), of the findings
+        /// closed in the window.
+        let byStage: [String: Duration]
 
         enum CodingKeys: String, CodingKey {
             case windowDays = "window_days"
             case bySeverity = "by_severity"
+            case byStage = "by_stage"
         }
     }
 
@@ -145,17 +155,32 @@ struct StatusResponse: Encodable {
             breached: status.slaBreached.values.reduce(0, +), dueWithin24h: status.slaDueSoon.values.reduce(0, +),
             breachedBySeverity: Self.bySeverity(status.slaBreached), dueWithin24hBySeverity: Self.bySeverity(status.slaDueSoon))
         var durations: [String: Duration] = [:]
-        for severity in Self.severities {
-            let values = status.timeToPatch[severity] ?? []
-            durations[severity.rawValue] = Duration(
-                closed: values.count, medianSeconds: Percentile.of(values, 50).map(roundedSeconds),
-                p90Seconds: Percentile.of(values, 90).map(roundedSeconds))
-        }
-        timeToPatch = TimeToPatch(windowDays: status.windowDays, bySeverity: durations)
+        for severity in Self.severities { durations[severity.rawValue] = Duration(status.timeToPatch[severity] ?? []) }
+        var stages: [String: Duration] = [:]
+        for stage in PatchStage.allCases where stage != .detected { stages[stage.rawValue] = Duration(status.timeToStage[stage] ?? []) }
+        timeToPatch = TimeToPatch(windowDays: status.windowDays, bySeverity: durations, byStage: stages)
     }
 
     private static func bySeverity(_ counts: [SeverityLevel: Int]) -> [String: Int] {
         Dictionary(uniqueKeysWithValues: severities.map { ($0.rawValue, counts[$0] ?? 0) })
+    }
+}
+
+/// `GET /v1/status/trend`: findings open at the end of each day, by severity.
+struct TrendResponse: Encodable {
+    struct Point: Encodable {
+        let day: String
+        let open: [String: Int]
+    }
+
+    let days: Int
+    let points: [Point]
+
+    init(days: Int, points: [FindingTrend.Point]) {
+        self.days = days
+        self.points = points.map { point in
+            Point(day: point.day, open: Dictionary(uniqueKeysWithValues: StatusResponse.severities.map { ($0.rawValue, point.open[$0] ?? 0) }))
+        }
     }
 }
 

@@ -15,6 +15,8 @@ final class Authenticator: Sendable {
 
     private let database: AppDatabase
     private let cache = Mutex<[String: (token: TokenInfo, checkedAt: Date)]>([:])
+    /// Dashboard sessions found valid, by cookie secret, under the same lifetime.
+    private let sessions = Mutex<[String: (token: TokenInfo, checkedAt: Date)]>([:])
 
     init(database: AppDatabase) {
         self.database = database
@@ -48,9 +50,39 @@ final class Authenticator: Sendable {
         return token
     }
 
-    /// Drops token `id` from the cache (after revocation).
+    /// The token of the dashboard session whose cookie secret is `secret`; nil for none, an expired or ended session
+    /// or a revoked token. Cached like tokens: a session ended or a token revoked on another replica is refused here
+    /// within ``cacheLifetime``.
+    func session(secret: String) async throws -> TokenInfo? {
+        let now = database.currentDate
+        if let cached = sessions.withLock({ $0[secret] }), (0..<Self.cacheLifetime).contains(now.timeIntervalSince(cached.checkedAt)) {
+            return cached.token
+        }
+        guard let found = try await database.sessions.authenticate(secret: secret) else {
+            sessions.withLock { $0[secret] = nil }
+            return nil
+        }
+        sessions.withLock { entries in
+            if entries.count >= Self.maximumCached { entries.removeAll() }
+            entries[secret] = (found, now)
+        }
+        return found
+    }
+
+    /// Drops the session whose secret is `secret` from the cache (after signing out).
+    func forget(sessionSecret secret: String) {
+        sessions.withLock { $0[secret] = nil }
+    }
+
+    /// The token whose secret is `secret` when it is live, whatever its role (signing in to the dashboard).
+    func token(secret: String) async throws -> TokenInfo? {
+        try await database.tokens.authenticate(secret: secret)
+    }
+
+    /// Drops token `id` and its dashboard sessions from the caches (after revocation).
     func forget(tokenID id: Int64) {
         cache.withLock { entries in entries = entries.filter { $0.value.token.id != id } }
+        sessions.withLock { entries in entries = entries.filter { $0.value.token.id != id } }
     }
 
     private static func bearerSecret(_ request: Request) -> String? {

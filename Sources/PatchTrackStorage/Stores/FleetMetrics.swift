@@ -34,6 +34,8 @@ public struct FleetStatus: Sendable {
     /// Time-to-patch in seconds of every closed finding, by severity (the `/metrics` histogram, which only grows as
     /// findings close, as Prometheus histograms should).
     public var timeToPatchAllTime: [SeverityLevel: [Double]]
+    /// Seconds from detection to each later stage, of the findings closed in the window (every severity).
+    public var timeToStage: [PatchStage: [Double]] = [:]
     public var windowDays: Int
 }
 

@@ -68,7 +68,8 @@ extension FleetStore {
                 guard let closedAt = timeline.closedAt else { continue }
                 let finding = FleetCounts.Finding(
                     id: id, severity: SeverityLevel(rawValue: try row.decode(4)) ?? .unknown, fixable: try row.decode(5), detected: detected)
-                counts.closed.append(.init(finding: finding, closedAt: closedAt, seconds: timeline.timeToPatch))
+                counts.closed.append(
+                    .init(finding: finding, closedAt: closedAt, seconds: timeline.timeToPatch, stages: timeline.secondsToStage))
             }
         }
         if let totals = try session.fetchOne(
@@ -122,6 +123,8 @@ struct FleetCounts: Sendable {
         var finding: Finding
         var closedAt: Date
         var seconds: Double?
+        /// Seconds from detection to each stage reached.
+        var stages: [PatchStage: Double] = [:]
     }
 
     var serviceLevel: ServiceLevel
@@ -173,12 +176,15 @@ struct FleetCounts: Sendable {
         for finding in suppressedOpen { counts.remove(finding, now: now) }
         var timeToPatch: [SeverityLevel: [Double]] = [:]
         var timeToPatchAllTime: [SeverityLevel: [Double]] = [:]
+        var timeToStage: [PatchStage: [Double]] = [:]
         let windowStart = now.addingTimeInterval(-Double(windowDays) * 86_400)
         for closed in closed where !suppressed.contains(closed.finding.id) {
             counts.remove(closed.finding, now: now)
             guard let seconds = closed.seconds else { continue }
             timeToPatchAllTime[closed.finding.severity, default: []].append(seconds)
-            if closed.closedAt >= windowStart { timeToPatch[closed.finding.severity, default: []].append(seconds) }
+            guard closed.closedAt >= windowStart else { continue }
+            timeToPatch[closed.finding.severity, default: []].append(seconds)
+            for (stage, seconds) in closed.stages { timeToStage[stage, default: []].append(seconds) }
         }
         var openFindings: [FleetMetrics.FindingCount] = []
         for severity in SeverityLevel.allCases.reversed() {
@@ -190,6 +196,6 @@ struct FleetCounts: Sendable {
             generatedAt: now, images: images, runningImages: runningImages, supersededImages: supersededImages,
             openFindings: openFindings, environments: environments, activeRollouts: activeRollouts,
             slaBreached: counts.breached.filter { $0.value > 0 }, slaDueSoon: counts.soon.filter { $0.value > 0 },
-            timeToPatch: timeToPatch, timeToPatchAllTime: timeToPatchAllTime, windowDays: windowDays)
+            timeToPatch: timeToPatch, timeToPatchAllTime: timeToPatchAllTime, timeToStage: timeToStage, windowDays: windowDays)
     }
 }

@@ -41,12 +41,13 @@ public struct TokenStore: Sendable {
         }
     }
 
-    /// Revokes token `id` at once. Revoking a revoked token changes nothing.
+    /// Revokes token `id` at once, ending its dashboard sessions. Revoking a revoked token changes nothing.
     public func revoke(id: Int64) async throws -> TokenInfo {
         let revokedAt = context.timestamp
         return try await context.generations.write(affectsFindings: false, imageChanges: .declared) { session in
             try session.execute(
                 "UPDATE token SET revokedAt = \(revokedAt) WHERE id = \(id) AND revokedAt IS NULL")
+            try session.execute("DELETE FROM uiSession WHERE tokenId = \(id)")
             guard let row = try session.fetchOne("SELECT \(Self.columns) FROM token WHERE id = \(id)") else {
                 throw StorageError.notFound("token \(id)")
             }

@@ -477,6 +477,13 @@ CREATE TABLE token (
     lastUsedAt TEXT,
     revokedAt TEXT
 );
+CREATE TABLE uiSession (
+    id INTEGER PRIMARY KEY,
+    secretHash BLOB NOT NULL UNIQUE CHECK (length(secretHash) = 32),
+    tokenId INTEGER NOT NULL REFERENCES token(id) ON DELETE CASCADE,
+    createdAt TEXT NOT NULL,
+    expiresAt TEXT NOT NULL
+);
 CREATE TABLE vexStatement (
     id INTEGER PRIMARY KEY,
     format TEXT NOT NULL CHECK (format IN ('openvex', 'cyclonedx')),
@@ -595,6 +602,8 @@ CREATE INDEX scannerVerdict_on_imageId ON scannerVerdict(imageId, advisoryId);
 CREATE INDEX supersession_on_successorImageId ON supersession(successorImageId);
 CREATE INDEX tagHistory_on_tagId ON tagHistory(tagId, id);
 CREATE INDEX tag_on_imageId ON tag(imageId);
+CREATE INDEX uiSession_on_expiresAt ON uiSession(expiresAt);
+CREATE INDEX uiSession_on_tokenId ON uiSession(tokenId);
 CREATE INDEX vexStatement_on_subject ON vexStatement(subjectKind, subject);
 CREATE INDEX vexStatement_on_vulnerabilityId ON vexStatement(vulnerabilityId);
 CREATE INDEX watch_on_nextRun ON watch (nextRun);
