@@ -43,7 +43,11 @@ public func buildRouter(
     // A scrape reads a few aggregates and the last computed plan's counts (refreshed in the background when stale),
     // never a full plan per scrape.
     let fleetStatus = FleetStatusSource(database: database)
-    let fleet = fleet ?? { FleetMetrics(try await fleetStatus.current(), imagesNeedingRebuild: try await plans.reasonCounts()) }
+    let fleet = fleet ?? {
+        let plan = try await plans.recent().plan
+        return FleetMetrics(
+            try await fleetStatus.current(), imagesNeedingRebuild: PlanSource.reasonCounts(plan), planned: plan.entries.count)
+    }
     var endpoints: [Endpoint] = []
     endpoints += SystemController(database: database, metrics: metrics, fleet: fleet).endpoints
     endpoints += TokensController(database: database, authenticator: authenticator, limits: limits).endpoints

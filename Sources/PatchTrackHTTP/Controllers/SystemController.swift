@@ -38,10 +38,16 @@ struct SystemController {
             context.logger.error("watch metrics unavailable", metadata: ["error": .string(String(describing: error))])
         }
         do {
-            text += WebhookExposition.render(attempts: database.webhookAttempts.snapshot, queue: try await database.webhooks.queue())
+            text += WebhookExposition.render(
+                attempts: database.webhookAttempts.snapshot, queue: try await database.webhooks.queue(),
+                webhooks: try await database.webhooks.list())
         } catch {
             context.logger.error("webhook metrics unavailable", metadata: ["error": .string(String(describing: error))])
         }
+        let writable = await database.writeFailure() == nil
+        let ready = await database.isReady() && writable
+        text += "# HELP patchtrack_ready 1 when /readyz answers ready (the database answers, no migration is pending, writes succeed).\n"
+        text += "# TYPE patchtrack_ready gauge\npatchtrack_ready \(ready ? 1 : 0)\n"
         return JSONResponse.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 

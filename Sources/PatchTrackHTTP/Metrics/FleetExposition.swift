@@ -29,6 +29,16 @@ enum FleetExposition {
             namespace: "patchtrack", metricName: "sla_breaches", unitName: "",
             helpText: "Open findings past their SLA due time, by severity.")
     }
+    private static var dueSoon: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "patchtrack", metricName: "sla_due_soon", unitName: "",
+            helpText: "Open findings due within 24 hours and not yet past their SLA, by severity.")
+    }
+    private static var images: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "patchtrack", metricName: "images", unitName: "",
+            helpText: "Images by state: total, running, superseded, needing_rebuild (each image once).")
+    }
     private static var timeToPatch: MetricNameDescriptor {
         MetricNameDescriptor(
             namespace: "patchtrack", metricName: "time_to_patch", unitName: "seconds",
@@ -63,9 +73,15 @@ enum FleetExposition {
                 .set(Double(count))
         }
 
+        for state in ["total", "running", "superseded", "needing_rebuild"] {
+            registry.makeGauge(descriptor: images, labels: [("state", state)]).set(Double(fleet.images[state] ?? 0))
+        }
+
         for severity in SeverityLevel.allCases {
             registry.makeGauge(descriptor: breaches, labels: [("severity", severity.rawValue)])
                 .set(Double(fleet.slaBreaches[severity] ?? 0))
+            registry.makeGauge(descriptor: dueSoon, labels: [("severity", severity.rawValue)])
+                .set(Double(fleet.slaDueSoon[severity] ?? 0))
             let histogram = registry.makeValueHistogram(
                 descriptor: timeToPatch, labels: [("severity", severity.rawValue)], buckets: timeToPatchBuckets)
             for seconds in fleet.timeToPatchSeconds[severity] ?? [] where seconds.isFinite {

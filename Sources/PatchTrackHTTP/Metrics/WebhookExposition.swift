@@ -1,3 +1,4 @@
+import PatchTrackCore
 import PatchTrackStorage
 import Prometheus
 
@@ -19,8 +20,20 @@ enum WebhookExposition {
             helpText: "Age of the oldest webhook delivery waiting for an attempt (0 when none).")
     }
 
-    static func render(attempts: [String: Int], queue: WebhookQueue) -> String {
+    private static var failing: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "patchtrack", metricName: "webhook_health", unitName: "",
+            helpText: "1 for each webhook's current health (active, failing, disabled), 0 for the others, by webhook id.")
+    }
+
+    static func render(attempts: [String: Int], queue: WebhookQueue, webhooks: [StoredWebhook] = []) -> String {
         let registry = PrometheusCollectorRegistry()
+        for webhook in webhooks {
+            for health in WebhookHealth.allCases {
+                registry.makeGauge(descriptor: failing, labels: [("webhook", String(webhook.id)), ("health", health.rawValue)])
+                    .set(webhook.health == health ? 1.0 : 0.0)
+            }
+        }
         for (result, count) in attempts.sorted(by: { $0.key < $1.key }) {
             registry.makeCounter(descriptor: deliveries, labels: [("result", result)]).increment(by: Int64(count))
         }

@@ -85,24 +85,30 @@ public struct FleetMetrics: Sendable, Equatable {
     public var slaBreaches: [SeverityLevel: Int]
     /// Time-to-patch (detection to fully rolled out) of every closed finding, in seconds, by severity.
     public var timeToPatchSeconds: [SeverityLevel: [Double]]
+    /// Images by state: `total`, `running`, `superseded`, and `needing_rebuild` (each image once).
+    public var images: [String: Int]
+    /// Open findings due within 24 hours (not yet breached), by severity.
+    public var slaDueSoon: [SeverityLevel: Int]
 
     /// Creates the figures.
     public init(
         imagesNeedingRebuild: [String: Int] = [:], openFindings: [FindingCount] = [],
         vulnerableReplicas: [ReplicaCount] = [], slaBreaches: [SeverityLevel: Int] = [:],
-        timeToPatchSeconds: [SeverityLevel: [Double]] = [:]
+        timeToPatchSeconds: [SeverityLevel: [Double]] = [:], images: [String: Int] = [:], slaDueSoon: [SeverityLevel: Int] = [:]
     ) {
         self.imagesNeedingRebuild = imagesNeedingRebuild
         self.openFindings = openFindings
         self.vulnerableReplicas = vulnerableReplicas
         self.slaBreaches = slaBreaches
         self.timeToPatchSeconds = timeToPatchSeconds
+        self.images = images
+        self.slaDueSoon = slaDueSoon
     }
 }
 
 extension FleetMetrics {
-    /// The figures of `status` for `/metrics`, with the rebuild plan's counts by reason.
-    public init(_ status: FleetStatus, imagesNeedingRebuild: [String: Int]) {
+    /// The figures of `status` for `/metrics`, with the rebuild plan's counts by reason and its number of images.
+    public init(_ status: FleetStatus, imagesNeedingRebuild: [String: Int], planned: Int) {
         var replicas: [ReplicaCount] = []
         for environment in status.environments {
             for (severity, count) in environment.vulnerableReplicasBySeverity.sorted(by: { $0.key > $1.key }) {
@@ -111,6 +117,10 @@ extension FleetMetrics {
         }
         self.init(
             imagesNeedingRebuild: imagesNeedingRebuild, openFindings: status.openFindings, vulnerableReplicas: replicas,
-            slaBreaches: status.slaBreached, timeToPatchSeconds: status.timeToPatchAllTime)
+            slaBreaches: status.slaBreached, timeToPatchSeconds: status.timeToPatchAllTime,
+            images: [
+                "total": status.images, "running": status.runningImages, "superseded": status.supersededImages, "needing_rebuild": planned,
+            ],
+            slaDueSoon: status.slaDueSoon)
     }
 }
