@@ -111,7 +111,7 @@ public struct AppDatabase: Sendable {
     /// Environments.
     public var environments: EnvironmentStore { EnvironmentStore(executor: executor, now: now) }
     /// Inventory snapshots.
-    public var inventory: InventoryStore { InventoryStore(executor: executor, now: now) }
+    public var inventory: InventoryStore { InventoryStore(executor: executor, now: now, findingFacts: findingFacts) }
     /// Rollouts.
     public var rollouts: RolloutStore { RolloutStore(executor: executor, now: now) }
     /// Build reports.

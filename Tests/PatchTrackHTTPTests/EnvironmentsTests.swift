@@ -70,7 +70,7 @@ struct EnvironmentsTests {
             #expect((now.json["snapshot"] as? [String: Any])?["taken_at"] as? String == "2026-03-02T01:00:00.000Z")
             let csv = try await client.send(.get, "/v1/environments/prod/inventory", token: environment.read, headers: [.accept: "text/csv"])
             #expect(csv.text.split(whereSeparator: \.isNewline).dropFirst().map(String.init) == [
-                "shop/checkout,Workload,2,app,false,\(Self.repository),\(digest("2")),2",
+                "shop/checkout,Workload,2,app,false,\(Self.repository),\(digest("2")),2,",
             ])
 
             let history = try await client.send(.get, "/v1/environments/prod/snapshots?limit=1", token: environment.read)

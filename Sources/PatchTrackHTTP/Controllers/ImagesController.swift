@@ -15,6 +15,7 @@ struct ImagesController {
             Endpoint(.post, "/v1/images", role: .ingest, handler: register),
             Endpoint(.get, "/v1/images", role: .read, handler: list),
             Endpoint(.get, "/v1/images/{digest}", role: .read, handler: show),
+            Endpoint(.get, "/v1/images/{digest}/running", role: .read, handler: running),
             Endpoint(.post, "/v1/images/{digest}/signature/check", role: .ingest, handler: checkSignature),
         ]
     }
@@ -47,6 +48,22 @@ struct ImagesController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         try JSONResponse.make(ImageResponse(try await image(request, context)))
+    }
+
+    /// Where the image runs now, from every environment's newest inventory.
+    @Sendable func running(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let text = request.pathParameter("digest", context)
+        guard let digest = try? Digest(parsing: text) else {
+            throw ProblemDetails.badParameter("digest", "must be 'sha256:' followed by 64 lowercase hex digits")
+        }
+        guard let containers = try await database.inventory.running(digest: digest.value) else {
+            throw ProblemDetails.notFound("image \(digest) is not tracked")
+        }
+        let answer = RunningResponse(digest: digest.value, containers: containers)
+        if CSV.isRequested(request) {
+            return CSV.response(header: RunningResponse.csvHeader, rows: answer.csvRows)
+        }
+        return try JSONResponse.make(answer)
     }
 
     /// Checks the image's signatures in its registry now and answers the image with the check.

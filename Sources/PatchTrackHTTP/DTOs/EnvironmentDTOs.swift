@@ -197,6 +197,13 @@ struct CurrentInventoryResponse: Encodable {
         let digest: String
         let reference: String
         let replicas: Int
+        /// The highest severity of the digest's open, unsuppressed findings; absent when it has none.
+        let highestSeverity: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, `init`, repository, digest, reference, replicas
+            case highestSeverity = "highest_severity"
+        }
     }
 
     let environment: String
@@ -210,18 +217,25 @@ struct CurrentInventoryResponse: Encodable {
             Workload(
                 name: workload.name, kind: workload.kind, replicas: workload.replicas,
                 containers: workload.containers.map {
-                    Container(name: $0.name, init: $0.isInit, repository: $0.repository, digest: $0.digest, reference: $0.reference, replicas: $0.replicas)
+                    Container(
+                        name: $0.name, init: $0.isInit, repository: $0.repository, digest: $0.digest, reference: $0.reference,
+                        replicas: $0.replicas, highestSeverity: $0.highestSeverity?.rawValue)
                 })
         }
     }
 
 
-    static let csvHeader = ["workload", "kind", "workload_replicas", "container", "init", "repository", "digest", "replicas"]
+    static let csvHeader = [
+        "workload", "kind", "workload_replicas", "container", "init", "repository", "digest", "replicas", "highest_severity",
+    ]
 
     var csvRows: [[String?]] {
         items.flatMap { workload in
             workload.containers.map {
-                [workload.name, workload.kind, String(workload.replicas), $0.name, String($0.`init`), $0.repository, $0.digest, String($0.replicas)]
+                [
+                    workload.name, workload.kind, String(workload.replicas), $0.name, String($0.`init`), $0.repository, $0.digest,
+                    String($0.replicas), $0.highestSeverity,
+                ]
             }
         }
     }

@@ -200,3 +200,32 @@ struct SignatureResponse: Encodable {
 
 /// A page of images.
 typealias ImageListResponse = PageResponse<ImageResponse>
+
+/// `GET /v1/images/{digest}/running`: the containers of every environment's newest inventory that run the image.
+struct RunningResponse: Encodable {
+    struct Item: Encodable {
+        let environment: String
+        let workload: String
+        let container: String
+        let `init`: Bool
+        let replicas: Int
+    }
+
+    let digest: String
+    let replicas: Int
+    let items: [Item]
+
+    init(digest: String, containers: [RunningContainer]) {
+        self.digest = digest
+        items = containers.map {
+            Item(environment: $0.environment, workload: $0.workload, container: $0.container, init: $0.isInit, replicas: $0.replicas)
+        }
+        replicas = containers.reduce(0) { $0 + $1.replicas }
+    }
+
+    static let csvHeader = ["environment", "workload", "container", "init", "replicas"]
+
+    var csvRows: [[String?]] {
+        items.map { [$0.environment, $0.workload, $0.container, String($0.`init`), String($0.replicas)] }
+    }
+}

@@ -11,6 +11,8 @@ struct DashboardChart {
     struct AxisLabel {
         let x: String
         let label: String
+        /// `start`, `middle` or `end`: the outer labels of a line chart stay inside the picture.
+        var anchor = "middle"
     }
     struct Line {
         let name: String
@@ -69,7 +71,7 @@ struct DashboardChart {
         let x = { (index: Int) in left + Double(index) * step }
         let every = max(1, Int((Double(labels.count) / 6).rounded(.up)))
         chart.xLabels = labels.indices.filter { $0 % every == 0 || $0 == labels.count - 1 }.map {
-            AxisLabel(x: format(x($0)), label: labels[$0])
+            AxisLabel(x: format(x($0)), label: labels[$0], anchor: $0 == 0 ? "start" : ($0 == labels.count - 1 ? "end" : "middle"))
         }
         chart.lines = series.map { series in
             let points = series.values.enumerated().map { "\(format(x($0.offset))),\(format(y($0.element, maximum)))" }

@@ -85,6 +85,19 @@ struct DashboardController {
             Endpoint(.post, "/ui/logout", role: nil, handler: logout),
             Endpoint(.get, "/ui/logout", role: nil, handler: logout),
             page("/ui", OverviewPage.handle),
+            page("/ui/rebuilds", RebuildsPage.handle),
+            csv("/ui/rebuilds.csv") { _ in "/v1/rebuilds/plan" },
+            page("/ui/images/{digest}", ImagePage.handle),
+            csv("/ui/images/{digest}/findings.csv") { "/v1/images/" + $0.segment("digest") + "/findings" },
+            page("/ui/advisories", AdvisoryPage.lookup),
+            page("/ui/advisories/{id}", AdvisoryPage.handle),
+            csv("/ui/advisories/{id}/exposure.csv") { "/v1/advisories/" + $0.segment("id") + "/exposure" },
+            page("/ui/environments", EnvironmentsPage.handle),
+            page("/ui/environments/{name}", EnvironmentPage.handle),
+            csv("/ui/environments/{name}/inventory.csv") { "/v1/environments/" + $0.segment("name") + "/inventory" },
+            csv("/ui/rollouts.csv") { _ in "/v1/rollouts" },
+            page("/ui/sla", SLAPage.handle),
+            csv("/ui/sla.csv") { _ in "/v1/sla/breaches" },
         ]
     }
 
@@ -105,6 +118,13 @@ struct DashboardController {
                 let view = DashboardErrorView(
                     title: problem.type.title, chrome: page.chrome(.other), status: Int(problem.status.code), detail: problem.detail)
                 return renderer.response("error", view, status: problem.status)
+            } catch {
+                // Anything else the API's handlers throw (a storage fault) is logged, and shown without its details.
+                context.logger.error("dashboard page failed", metadata: ["path": .string(request.uri.path), "error": .string("\(error)")])
+                let view = DashboardErrorView(
+                    title: "The page could not be built", chrome: page.chrome(.other), status: 500,
+                    detail: "Reading the data behind this page failed; the server's log says why.")
+                return renderer.response("error", view, status: .internalServerError)
             }
         }
     }
@@ -112,7 +132,8 @@ struct DashboardController {
     /// A CSV route: the API's CSV of `apiPath` with the same query.
     func csv(_ path: String, api apiPath: @escaping @Sendable (DashboardRequest) -> String) -> Endpoint {
         page(path) { page in
-            let query = page.request.uri.queryParameters.map { (String($0.key), Optional(String($0.value))) }
+            // Empty values are dropped, as the pages' own filters do.
+            let query = page.request.uri.queryParameters.filter { !$0.value.isEmpty }.map { (String($0.key), Optional(String($0.value))) }
             var response = try await page.api.response(apiPath(page), query: query, accept: "text/csv", context: page.context)
             response.headers[.contentDisposition] = "attachment; filename=\"\(path.split(separator: "/").last ?? "export.csv")\""
             for field in DashboardRenderer.securityHeaders { response.headers[field.name] = field.value }

@@ -37,6 +37,9 @@ public struct RunningWorkload: Sendable, Equatable {
         public var digest: String
         public var reference: String
         public var replicas: Int
+        /// The highest severity of the digest's open findings that VEX does not suppress (nil: none), as
+        /// `/v1/status` counts vulnerable replicas.
+        public var highestSeverity: SeverityLevel? = nil
     }
 }
 
@@ -57,8 +60,16 @@ public struct InventoryStore: Sendable {
     let context: StoreContext
 
     /// Wraps an executor; `now` stamps snapshots.
+    let findingFacts: FindingFactsCache
+
     public init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.init(executor: executor, now: now, findingFacts: FindingFactsCache())
+    }
+
+    /// Wraps an executor, sharing the finding facts cache of its process.
+    init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date, findingFacts: FindingFactsCache) {
         context = StoreContext(executor: executor, now: now)
+        self.findingFacts = findingFacts
     }
 
     /// Replaces what environment `name` runs with `document` in one transaction: stores the snapshot (older ones
@@ -175,7 +186,7 @@ public struct InventoryStore: Sendable {
 
     /// The newest inventory of environment `name`, workload by workload; nil when the environment does not exist.
     public func current(environment name: String) async throws -> (snapshot: SnapshotSummary?, workloads: [RunningWorkload])? {
-        try await context.executor.read { session in
+        try await context.executor.read { [findingFacts] session in
             guard let environmentId = try EnvironmentStore.environmentID(session, name: name) else { return nil }
             guard
                 let snapshot = try Self.snapshots(
@@ -185,13 +196,14 @@ public struct InventoryStore: Sendable {
             let rows = try session.fetchAll(
                 """
                     SELECT w.id, w.name, w.kind, w.replicas, c.container, c.isInit, r.name AS repository, i.digest, c.reference,
-                        c.replicas AS containerReplicas
+                        c.replicas AS containerReplicas, i.id AS imageId
                     FROM inventoryWorkload w
                     JOIN inventoryContainer c ON c.workloadId = w.id
                     JOIN image i ON i.id = c.imageId JOIN repository r ON r.id = i.repositoryId
                     WHERE w.snapshotId = \(snapshot.id)
                     ORDER BY w.name, c.isInit DESC, c.container, i.digest
                     """)
+            let imageRank = rows.isEmpty ? [:] : try findingFacts.facts(session).imageRank
             var workloads: [RunningWorkload] = []
             var lastId: Int64?
             for row in rows {
@@ -207,7 +219,8 @@ public struct InventoryStore: Sendable {
                     .init(
                         name: try row.decode("container"), isInit: try row.decode("isInit"),
                         repository: try row.decode("repository"), digest: try row.decode("digest"),
-                        reference: try row.decode("reference"), replicas: try row.decode("containerReplicas")))
+                        reference: try row.decode("reference"), replicas: try row.decode("containerReplicas"),
+                        highestSeverity: imageRank[try row.decode("imageId", as: Int64.self)].flatMap(SeverityLevel.init(rank:))))
             }
             return (snapshot, workloads)
         }
@@ -215,7 +228,7 @@ public struct InventoryStore: Sendable {
 
     /// The snapshots of environment `name`, newest first; nil when the environment does not exist.
     public func snapshots(environment name: String, before cursor: Int64?, limit: Int) async throws -> Page<SnapshotSummary>? {
-        try await context.executor.read { session in
+        try await context.executor.read { [findingFacts] session in
             guard let environmentId = try EnvironmentStore.environmentID(session, name: name) else { return nil }
             let items = try Self.snapshots(
                 session, environmentId: environmentId, "(\(cursor) IS NULL OR s.id < \(cursor)) ORDER BY s.id DESC LIMIT \(limit + 1)")

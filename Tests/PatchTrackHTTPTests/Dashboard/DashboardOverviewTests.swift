@@ -92,3 +92,44 @@ struct DashboardOverviewTests {
         }
     }
 }
+
+@Suite("Where an image runs, and how vulnerable each inventory container is")
+struct RunningImageTests {
+    @Test("GET /v1/images/{digest}/running lists the newest inventories' containers of the digest; inventory rows carry the highest severity")
+    func running() async throws {
+        let environment = try await TestEnvironment()
+        defer { environment.remove() }
+        try await environment.withClient { client in
+            for (index, character) in ["a", "b"].enumerated() {
+                let body = #"{"reference":"registry.example/app:\#(index)@\#(digest(Character(character)))"}"#
+                #expect(try await client.send(.post, "/v1/images", token: environment.ingest, body: body).status == .created)
+            }
+            try await Seeder(environment).finding(image: digest("a"), vulnerability: "CVE-2026-0001", package: "openssl", severity: "critical")
+            for name in ["canary", "prod"] {
+                #expect(try await client.send(.put, "/v1/environments/\(name)", token: environment.admin, body: #"{"stage":"production","order":1}"#).status.code < 300)
+            }
+            let items = { (replicas: Int) in
+                #"[{"namespace":"shop","workload":"checkout","container":"app","image":"registry.example/app:0","digest":"\#(digest("a"))","replicas":\#(replicas)},{"namespace":"shop","workload":"cart","container":"app","image":"registry.example/app:1","digest":"\#(digest("b"))","replicas":1}]"#
+            }
+            #expect(try await client.send(.post, "/v1/environments/canary/inventory", token: environment.ingest, body: items(2)).status.code < 300)
+            #expect(try await client.send(.post, "/v1/environments/prod/inventory", token: environment.ingest, body: items(5)).status.code < 300)
+            // A newer canary snapshot without the digest: the older one no longer counts.
+            let newer = #"[{"namespace":"shop","workload":"cart","container":"app","image":"registry.example/app:1","digest":"\#(digest("b"))","replicas":1}]"#
+            #expect(try await client.send(.post, "/v1/environments/canary/inventory", token: environment.ingest, body: newer).status.code < 300)
+
+            let running = try await client.send(.get, "/v1/images/\(digest("a"))/running", token: environment.read)
+            #expect(running.status == .ok)
+            let rows = try #require(running.json["items"] as? [[String: Any]])
+            #expect(rows.map { $0["environment"] as? String } == ["prod"])
+            #expect(rows.first?["workload"] as? String == "shop/checkout")
+            #expect(running.json["replicas"] as? Int == 5)
+            #expect(try await client.send(.get, "/v1/images/\(digest("c"))/running", token: environment.read).status == .notFound)
+            #expect(try await client.send(.get, "/v1/images/nope/running", token: environment.read).status == .badRequest)
+
+            let inventory = try await client.send(.get, "/v1/environments/prod/inventory", token: environment.read)
+            let workloads = try #require(inventory.json["items"] as? [[String: Any]])
+            let severities = workloads.flatMap { ($0["containers"] as? [[String: Any]] ?? []).map { $0["highest_severity"] as? String } }
+            #expect(severities.sorted { ($0 ?? "") < ($1 ?? "") } == [nil, "critical"])
+        }
+    }
+}
