@@ -73,6 +73,13 @@ struct EnvironmentsTests {
                 "shop/checkout,Workload,2,app,false,\(Self.repository),\(digest("2")),2,",
             ])
 
+            let paged = try await client.send(.get, "/v1/environments/prod/inventory?limit=1", token: environment.read)
+            #expect(paged.json["total"] as? Int == 1)
+            #expect(paged.json.keys.contains("next_cursor"))
+            #expect(paged.json["next_cursor"] as? String == nil)
+            #expect((paged.json["items"] as? [[String: Any]])?.count == 1)
+            #expect(try await client.send(.get, "/v1/environments/prod/inventory?cursor=x", token: environment.read).status == .badRequest)
+
             let history = try await client.send(.get, "/v1/environments/prod/snapshots?limit=1", token: environment.read)
             #expect((history.json["items"] as? [[String: Any]])?.map { $0["replicas"] as? Int } == [2])
             let cursor = try #require(history.json["next_cursor"] as? String)

@@ -68,6 +68,35 @@ struct RebuildPlanTests {
         }
     }
 
+    @Test("the plan pages only when asked: limit and cursor walk it in plan order, total counts it all")
+    func paging() async throws {
+        let environment = try await TestEnvironment()
+        defer { environment.remove() }
+        try await environment.withClient { client in
+            try await registerChain(client, environment)
+            try await Seeder(environment).finding(image: digest("1"), vulnerability: "CVE-2026-0001", package: "openssl", severity: "critical")
+            let whole = try await client.send(.get, "/v1/rebuilds/plan", token: environment.read)
+            #expect(whole.json["next_cursor"] == nil, "unpaged answers have no next_cursor")
+            let order = try #require(whole.json["items"] as? [[String: Any]]).map { $0["digest"] as? String }
+            #expect(order.count == 3)
+            var seen: [String?] = []
+            var cursor: String?
+            repeat {
+                let query = "limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let page = try await client.send(.get, "/v1/rebuilds/plan?\(query)", token: environment.read)
+                #expect(page.status == .ok)
+                #expect(page.json["total"] as? Int == 3)
+                seen += try #require(page.json["items"] as? [[String: Any]]).map { $0["digest"] as? String }
+                cursor = page.json["next_cursor"] as? String
+            } while cursor != nil && seen.count < 10
+            #expect(seen == order)
+            let csv = try await client.send(.get, "/v1/rebuilds/plan?limit=1", token: environment.read, headers: [.accept: "text/csv"])
+            #expect(csv.text.split(separator: "\r\n").count == 2)
+            #expect(try await client.send(.get, "/v1/rebuilds/plan?limit=0", token: environment.read).status == .badRequest)
+            #expect(try await client.send(.get, "/v1/rebuilds/plan?cursor=bogus", token: environment.read).status == .badRequest)
+        }
+    }
+
     @Test("a base tag that moves flags the images built on the old digest, and the old digest leaves the plan")
     func baseTagMoving() async throws {
         let clock = TestClock("2026-11-27T12:00:00Z")

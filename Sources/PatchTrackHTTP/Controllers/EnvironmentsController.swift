@@ -67,12 +67,23 @@ struct EnvironmentsController {
 
     @Sendable func inventory(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try Self.name(request, context)
+        // Paged only when asked (`limit` or `cursor`), by workload in name order; otherwise the whole inventory.
+        let query = request.uri.queryParameters
+        let page = query["limit"] != nil || query["cursor"] != nil ? try PageRequest(request) : nil
+        let offset = Int(try page?.integerCursor() ?? 0)
         guard let (snapshot, workloads) = try await database.inventory.current(environment: name) else { throw Self.notFound(name) }
-        let response = CurrentInventoryResponse(environment: name, snapshot: snapshot, workloads: workloads)
-        if CSV.isRequested(request) {
-            return CSV.response(header: CurrentInventoryResponse.csvHeader, rows: response.csvRows)
+        var response = CurrentInventoryResponse(
+            environment: name, snapshot: snapshot, workloads: page.map { workloads.dropFirst(offset).prefix($0.limit) } ?? workloads[...])
+        var headers: HTTPFields = [:]
+        if let page {
+            let next = offset + response.items.count < workloads.count ? PageRequest.encode(String(offset + response.items.count)) : nil
+            response.page = (workloads.count, next)
+            headers = PageRequest.linkHeader(request, nextCursor: next)
         }
-        return try JSONResponse.make(response)
+        if CSV.isRequested(request) {
+            return CSV.response(header: CurrentInventoryResponse.csvHeader, rows: response.csvRows, headers: headers)
+        }
+        return try JSONResponse.make(response, headers: headers)
     }
 
     @Sendable func snapshots(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -22,6 +22,8 @@ struct RebuildsController {
 
     @Sendable func plan(_ request: Request, context: AppRequestContext) async throws -> Response {
         let filter = try Self.filter(request)
+        let query = request.uri.queryParameters
+        let paging = query["limit"] != nil || query["cursor"] != nil
         let csv = CSV.isRequested(request)
         let contentType = csv ? "text/csv; charset=utf-8" : "application/json"
         let variant = (csv ? "csv?" : "json?") + (request.uri.query ?? "")
@@ -34,15 +36,26 @@ struct RebuildsController {
         let current = try await plans.current(generation: generation)
         let (plan, generatedAt) = (current.plan, current.computedAt)
         let entries = plan.entries(matching: filter)
+        // Paged only when asked (`limit` or `cursor`): without them the answer is the whole plan, as it always was. The
+        // next page's cursor is in the body (`next_cursor`); kept answers carry no per-page header.
+        var shown = entries[...]
+        var page: (total: Int, nextCursor: String?)?
+        if paging {
+            let request = try PageRequest(request)
+            let offset = Int(try request.integerCursor() ?? 0)
+            shown = entries.dropFirst(offset).prefix(request.limit)
+            let next = offset + shown.count < entries.count ? PageRequest.encode(String(offset + shown.count)) : nil
+            page = (entries.count, next)
+        }
         let body: ByteBuffer
         if csv {
-            body = ByteBuffer(string: CSV.render(header: RebuildPlanEntryResponse.csvHeader, rows: entries.map(RebuildPlanEntryResponse.csvRow)))
+            body = ByteBuffer(string: CSV.render(header: RebuildPlanEntryResponse.csvHeader, rows: shown.map(RebuildPlanEntryResponse.csvRow)))
         } else {
-            var json = RebuildPlanJSON(capacity: 1024 + entries.count * 1024)
-            // The unfiltered plan reuses the JSON of entries that did not change since the last one.
+            var json = RebuildPlanJSON(capacity: 1024 + shown.count * 1024)
+            // The unfiltered, unpaged plan reuses the JSON of entries that did not change since the last one.
             json.writePlan(
-                generatedAt: Timestamp.format(generatedAt), waveCount: plan.waveCount, entries: entries,
-                reusing: filter == RebuildPlanFilter() ? cache.encodings : nil)
+                generatedAt: Timestamp.format(generatedAt), waveCount: plan.waveCount, entries: shown,
+                reusing: filter == RebuildPlanFilter() && !paging ? cache.encodings : nil, page: page)
             body = json.buffer
         }
         // Named by what the answer is a function of, instead of hashing 10–110 MB: equal names, equal bytes.

@@ -209,8 +209,26 @@ struct CurrentInventoryResponse: Encodable {
     let environment: String
     let snapshot: SnapshotResponse?
     let items: [Workload]
+    /// Set when a page was asked for: the workloads in all, and the next page's cursor (null on the last).
+    var page: (total: Int, nextCursor: String?)?
 
-    init(environment: String, snapshot: SnapshotSummary?, workloads: [RunningWorkload]) {
+    enum CodingKeys: String, CodingKey {
+        case environment, snapshot, items, total
+        case nextCursor = "next_cursor"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(environment, forKey: .environment)
+        try container.encodeIfPresent(snapshot, forKey: .snapshot)
+        try container.encode(items, forKey: .items)
+        if let page {
+            try container.encode(page.total, forKey: .total)
+            try container.encode(page.nextCursor, forKey: .nextCursor)
+        }
+    }
+
+    init(environment: String, snapshot: SnapshotSummary?, workloads: some Collection<RunningWorkload>) {
         self.environment = environment
         self.snapshot = snapshot.map(SnapshotResponse.init)
         items = workloads.map { workload in

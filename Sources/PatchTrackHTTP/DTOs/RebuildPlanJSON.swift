@@ -17,8 +17,12 @@ struct RebuildPlanJSON {
     }
 
     /// The plan response: `generated_at`, `items`, `total`, `wave_count`.
+    ///
+    /// `page`, when the client asked for one, is the total after filters (the entries being one page of them) and the
+    /// next page's cursor, written as `next_cursor` (null on the last page).
     mutating func writePlan(
-        generatedAt: String, waveCount: Int, entries: [RebuildPlanEntry], reusing encodings: EntryEncodings? = nil
+        generatedAt: String, waveCount: Int, entries: some Collection<RebuildPlanEntry>, reusing encodings: EntryEncodings? = nil,
+        page: (total: Int, nextCursor: String?)? = nil
     ) {
         raw("{\"generated_at\":")
         string(generatedAt)
@@ -46,8 +50,13 @@ struct RebuildPlanJSON {
             }
         }
         encodings?.keep(encoded)
-        raw("],\"total\":")
-        integer(entries.count)
+        raw("]")
+        if let page {
+            raw(",\"next_cursor\":")
+            if let cursor = page.nextCursor { string(cursor) } else { raw("null") }
+        }
+        raw(",\"total\":")
+        integer(page?.total ?? entries.count)
         raw(",\"wave_count\":")
         integer(waveCount)
         raw("}")

@@ -61,7 +61,8 @@ struct DashboardRebuildsViewTests {
         #expect(entry.reasons[1].links.map(\.href) == [DashboardFormat.imagePath(digest("b"))])
         #expect(entry.reasons[2].requests.first?.reason == "<script>alert(1)</script>")
         #expect(view.waves.first?.entries.first?.severity == "none", "no fixable finding: no severity")
-        #expect(view.csv == "/ui/rebuilds.csv")
+        #expect(view.pager.csv == "/ui/rebuilds.csv?limit=50")
+        #expect(view.pager.next == nil)
         #expect(!view.filtered)
     }
 
@@ -80,7 +81,7 @@ struct DashboardRebuildsViewTests {
         #expect(html.contains("registry.example.com/team a/b"))
         #expect(!html.contains("<script"))
         #expect(!html.contains("style=\""))
-        #expect(html.contains(#"<a href="/ui/rebuilds.csv" id="rebuilds-csv">"#))
+        #expect(html.contains(#"<a href="/ui/rebuilds.csv?limit=50" id="rebuilds-csv">"#))
     }
 
     @Test("filters are kept in the form and the CSV link, percent-encoded")
@@ -91,7 +92,7 @@ struct DashboardRebuildsViewTests {
         let view = RebuildQueueView(plan: try json(Self.plan), filters: filters, chrome: chrome())
         // then
         #expect(view.filtered)
-        #expect(view.csv == "/ui/rebuilds.csv?min_severity=high&reason=requested&repository=team%20a/b%26c&wave=2")
+        #expect(view.pager.csv == "/ui/rebuilds.csv?min_severity=high&reason=requested&repository=team%20a/b%26c&wave=2&limit=50")
         #expect(view.severityOptions.first { $0.selected }?.value == "high")
         #expect(view.reasonOptions.first { $0.selected }?.value == "requested")
         #expect(view.waveOptions.map(\.value) == ["", "1", "2"])

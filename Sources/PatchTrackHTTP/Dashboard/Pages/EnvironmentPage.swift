@@ -31,6 +31,8 @@ struct EnvironmentView {
 
     /// The rollout filter, in link order.
     static let filterNames = ["state"]
+    /// Workloads per page of the inventory, whose cursor is the query parameter `workloads`.
+    static let workloadsPerPage = "100"
 
     let title: String
     let chrome: DashboardChrome
@@ -49,6 +51,10 @@ struct EnvironmentView {
     let vulnerableReplicas: Int
     let workloads: [Workload]
     let inventoryCSV: String
+    /// The inventory's next and first pages (the rollouts' own filters and page kept), and its workloads in all.
+    let inventoryNext: String?
+    let inventoryFirst: String?
+    let inventoryTotal: Int
     let rollouts: [RolloutRow]
     let stateOptions: [DashboardOption]
     let rolloutsFiltered: Bool
@@ -92,7 +98,11 @@ struct EnvironmentView {
                 vulnerable: containers.contains { $0.vulnerable }, containers: containers)
         }
         let path = DashboardFormat.environmentPath(name)
-        inventoryCSV = path + "/inventory.csv"
+        let kept = (Self.filterNames + ["limit", "cursor"]).map { ($0, filters[$0]) }
+        inventoryCSV = path + "/inventory.csv" + DashboardFormat.query([("limit", Self.workloadsPerPage), ("cursor", filters["workloads"])])
+        inventoryNext = inventory["next_cursor"].string.map { path + DashboardFormat.query(kept + [("workloads", $0)]) }
+        inventoryFirst = filters["workloads"] == nil ? nil : path + DashboardFormat.query(kept)
+        inventoryTotal = inventory["total"].int ?? inventory["items"].array.count
         self.rollouts = rollouts["items"].array.map(RolloutRow.init)
         stateOptions = DashboardOption.list(RolloutRow.stateFilters, selected: filters["state"])
         rolloutsFiltered = filters["state"] != nil
@@ -108,10 +118,11 @@ enum EnvironmentPage {
         let name = page.parameter("name")
         let path = "/v1/environments/" + page.segment("name")
         let environment = try await page.json(path)
-        let names = EnvironmentView.filterNames + ["limit", "cursor"]
+        let names = EnvironmentView.filterNames + ["limit", "cursor", "workloads"]
         async let status = page.json("/v1/status")
         async let rollouts = page.json("/v1/rollouts", [("environment", name)] + page.queries(names))
-        let inventory = try await page.json(path + "/inventory")
+        let inventory = try await page.json(
+            path + "/inventory", [("limit", EnvironmentView.workloadsPerPage), ("cursor", page.query("workloads"))])
         let view = EnvironmentView(
             environment: environment, inventory: inventory, status: try await status,
             rollouts: try await rollouts, filters: page.presentQueries(names), chrome: page.chrome(.environments))

@@ -51,7 +51,8 @@ struct OverviewView {
     }
     struct Feed {
         let name: String
-        let kind: String
+        /// The feed's kind, when its name does not already say it.
+        let kind: String?
         let lastSuccess: String
         let state: String
         let lastError: String?
@@ -137,7 +138,7 @@ struct OverviewView {
         rollouts = status["rollouts"]["by_state"].object.map { Rollout(state: $0.key, count: $0.value.int ?? 0) }
         feeds = status["feeds"].array.map {
             Feed(
-                name: $0["name"].text, kind: $0["kind"].text, lastSuccess: DashboardFormat.time($0["last_success"].string),
+                name: $0["name"].text, kind: $0["kind"].string == $0["name"].string ? nil : $0["kind"].string, lastSuccess: DashboardFormat.time($0["last_success"].string),
                 state: $0["enabled"].bool == false ? "disabled" : ($0["stale"].bool == true ? "stale" : "fresh"),
                 lastError: $0["last_error"].string)
         }

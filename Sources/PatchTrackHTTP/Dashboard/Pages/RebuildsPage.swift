@@ -3,8 +3,8 @@ import Hummingbird
 import PatchTrackCore
 
 /// `/ui/rebuilds`: the rebuild plan of `GET /v1/rebuilds/plan` by wave, with each image's reasons, highest fixable
-/// severity and fixable findings, narrowed by the plan's own filters. The API answers the plan whole (it has no
-/// pages), so neither does this page; the `wave` filter narrows a long one.
+/// severity and fixable findings, narrowed by the plan's own filters, a page at a time (the API's `limit` and
+/// `cursor`; 50 entries unless the query says otherwise).
 struct RebuildQueueView {
     struct Entry {
         let digest: String
@@ -31,6 +31,8 @@ struct RebuildQueueView {
 
     /// The filters, in link order.
     static let filterNames = ["min_severity", "reason", "repository", "wave"]
+    /// Entries per page unless the query names a `limit`.
+    static let pageSize = "50"
 
     let title = "Rebuild queue"
     let chrome: DashboardChrome
@@ -43,7 +45,7 @@ struct RebuildQueueView {
     let waveOptions: [DashboardOption]
     let repository: String
     let filtered: Bool
-    let csv: String
+    let pager: DashboardPager
 
     /// The view of a `/v1/rebuilds/plan` answer to the query `filters` (name → value, empty values left out).
     init(plan: APIValue, filters: [String: String], chrome: DashboardChrome) {
@@ -69,7 +71,9 @@ struct RebuildQueueView {
             (0..<max(waveCount, 0)).map { (String($0 + 1), "Wave \($0 + 1)") }, selected: filters["wave"], any: "All waves")
         repository = filters["repository"] ?? ""
         filtered = Self.filterNames.contains { filters[$0] != nil }
-        csv = "/ui/rebuilds.csv" + DashboardFormat.query(Self.filterNames.map { ($0, filters[$0]) })
+        pager = DashboardPager(
+            path: "/ui/rebuilds", csvPath: "/ui/rebuilds.csv", filters: Self.filterNames.map { ($0, filters[$0]) },
+            limit: filters["limit"] ?? Self.pageSize, cursor: filters["cursor"], nextCursor: plan["next_cursor"].string)
     }
 
     private static func entry(_ item: APIValue) -> Entry {
@@ -88,8 +92,11 @@ struct RebuildQueueView {
 
 enum RebuildsPage {
     static func handle(_ page: DashboardRequest) async throws -> Response {
-        let plan = try await page.json("/v1/rebuilds/plan", page.queries(RebuildQueueView.filterNames))
-        let view = RebuildQueueView(plan: plan, filters: page.presentQueries(RebuildQueueView.filterNames), chrome: page.chrome(.rebuilds))
+        let names = RebuildQueueView.filterNames + ["limit", "cursor"]
+        var query = page.queries(names)
+        if page.query("limit") == nil { query.append(("limit", RebuildQueueView.pageSize)) }
+        let plan = try await page.json("/v1/rebuilds/plan", query)
+        let view = RebuildQueueView(plan: plan, filters: page.presentQueries(names), chrome: page.chrome(.rebuilds))
         return DashboardRenderer.shared.response("rebuilds", view)
     }
 }
