@@ -69,7 +69,9 @@ public func buildRouter(
     endpoints += RolloutsController(database: database, limits: limits).endpoints
     endpoints += FleetController(database: database, plans: plans, status: fleetStatus).endpoints
     // The dashboard reads the API's own handlers (DashboardAPI), so it is built from the endpoints above.
-    endpoints += DashboardController(database: database, authenticator: authenticator, api: DashboardAPI(endpoints: endpoints)).endpoints
+    endpoints += DashboardController(
+        database: database, authenticator: authenticator, api: DashboardAPI(endpoints: endpoints), plans: plans
+    ).endpoints
 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))

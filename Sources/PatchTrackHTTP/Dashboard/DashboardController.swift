@@ -74,7 +74,34 @@ struct DashboardController {
     let database: AppDatabase
     let authenticator: Authenticator
     let api: DashboardAPI
+    let plans: PlanSource
     let renderer = DashboardRenderer.shared
+    /// Pages rendered, by signed-in token and URI, kept per write generation and for at most 30 s (SLA standings
+    /// and feed freshness move with time): a dashboard left open and refreshed renders once per change. A page
+    /// rendered while the rebuild plan was being recomputed in the background is not kept past that plan.
+    let pages: GenerationCache<RenderedPage>
+
+    init(database: AppDatabase, authenticator: Authenticator, api: DashboardAPI, plans: PlanSource) {
+        self.database = database
+        self.authenticator = authenticator
+        self.api = api
+        self.plans = plans
+        pages = GenerationCache(maximumAge: 30, maximumVariants: 256) { try await database.writeGeneration() }
+    }
+
+    /// A page as answered: its status, headers and body.
+    struct RenderedPage: Sendable {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let body: ByteBuffer
+
+        var response: Response { Response(status: status, headers: headers, body: .init(byteBuffer: body)) }
+    }
+
+    /// A page not to keep (a server error), answered as it is.
+    private struct Uncached: Error {
+        let page: RenderedPage
+    }
 
     var endpoints: [Endpoint] {
         [
@@ -103,8 +130,8 @@ struct DashboardController {
 
     /// A page route: without a live session, a redirect to the sign-in form that comes back here; a problem the API
     /// answered is shown as an error page with its status.
-    func page(_ path: String, _ handler: @escaping DashboardPage) -> Endpoint {
-        Endpoint(.get, path, role: nil) { [authenticator, api, renderer] request, context in
+    func page(_ path: String, cached: Bool = true, _ handler: @escaping DashboardPage) -> Endpoint {
+        Endpoint(.get, path, role: nil) { [authenticator, api, renderer, pages, database, plans] request, context in
             guard let secret = Self.sessionSecret(request), let token = try await authenticator.session(secret: secret) else {
                 let back = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
                 return DashboardRenderer.redirect(to: "/ui/login" + DashboardFormat.query([("next", back)]))
@@ -112,26 +139,45 @@ struct DashboardController {
             var context = context
             context.token = token
             let page = DashboardRequest(request: request, context: context, token: token, api: api)
+            guard cached else { return try await Self.render(page, handler, renderer) }
             do {
-                return try await handler(page)
-            } catch let problem as ProblemDetails {
-                let view = DashboardErrorView(
-                    title: problem.type.title, chrome: page.chrome(.other), status: Int(problem.status.code), detail: problem.detail)
-                return renderer.response("error", view, status: problem.status)
-            } catch {
-                // Anything else the API's handlers throw (a storage fault) is logged, and shown without its details.
-                context.logger.error("dashboard page failed", metadata: ["path": .string(request.uri.path), "error": .string("\(error)")])
-                let view = DashboardErrorView(
-                    title: "The page could not be built", chrome: page.chrome(.other), status: 500,
-                    detail: "Reading the data behind this page failed; the server's log says why.")
-                return renderer.response("error", view, status: .internalServerError)
+                let plan = plans.cache.latest().map { "\($0.generation)@\($0.computedAt.timeIntervalSince1970)" } ?? "none"
+                let variant = "\(token.id)|\(plan)|\(request.uri.description)"
+                return try await pages.value(variant, generation: database.writeGeneration(), now: database.currentDate) {
+                    let response = try await Self.render(page, handler, renderer)
+                    let kept = RenderedPage(
+                        status: response.status, headers: response.headers, body: try await ConditionalGetMiddleware.collect(response.body))
+                    guard kept.status.code < 500 else { throw Uncached(page: kept) }
+                    return kept
+                }.response
+            } catch let uncached as Uncached {
+                return uncached.page.response
             }
+        }
+    }
+
+    /// The page `handler` answers, a problem the API answered shown as an error page with its status.
+    private static func render(_ page: DashboardRequest, _ handler: DashboardPage, _ renderer: DashboardRenderer) async throws -> Response {
+        let (request, context) = (page.request, page.context)
+        do {
+            return try await handler(page)
+        } catch let problem as ProblemDetails {
+            let view = DashboardErrorView(
+                title: problem.type.title, chrome: page.chrome(.other), status: Int(problem.status.code), detail: problem.detail)
+            return renderer.response("error", view, status: problem.status)
+        } catch {
+            // Anything else the API's handlers throw (a storage fault) is logged, and shown without its details.
+            context.logger.error("dashboard page failed", metadata: ["path": .string(request.uri.path), "error": .string("\(error)")])
+            let view = DashboardErrorView(
+                title: "The page could not be built", chrome: page.chrome(.other), status: 500,
+                detail: "Reading the data behind this page failed; the server's log says why.")
+            return renderer.response("error", view, status: .internalServerError)
         }
     }
 
     /// A CSV route: the API's CSV of `apiPath` with the same query.
     func csv(_ path: String, api apiPath: @escaping @Sendable (DashboardRequest) -> String) -> Endpoint {
-        page(path) { page in
+        page(path, cached: false) { page in
             // Empty values are dropped, as the pages' own filters do.
             let query = page.request.uri.queryParameters.filter { !$0.value.isEmpty }.map { (String($0.key), Optional(String($0.value))) }
             var response = try await page.api.response(apiPath(page), query: query, accept: "text/csv", context: page.context)

@@ -73,6 +73,27 @@ struct DashboardOverviewTests {
         }
     }
 
+    @Test("a rendered page is kept per signed-in token until a write: the next write shows at once")
+    func pageCache() async throws {
+        let environment = try await TestEnvironment()
+        defer { environment.remove() }
+        try await environment.withClient { client in
+            let (_, cookie) = try await signIn(client, token: environment.read)
+            let (_, admin) = try await signIn(client, token: environment.admin)
+            let first = try await client.send(.get, "/ui/", headers: [.cookie: try #require(cookie)])
+            #expect(first.text.contains(#"id="card-images">0</a>"#))
+            let again = try await client.send(.get, "/ui/", headers: [.cookie: try #require(cookie)])
+            #expect(again.text == first.text)
+            // Another token's page names its own token, not the one kept for the first.
+            let other = try await client.send(.get, "/ui/", headers: [.cookie: try #require(admin)])
+            #expect(other.text.contains(#"<strong id="who">admin</strong>"#))
+            let body = #"{"reference":"registry.example/app:1@\#(digest("a"))"}"#
+            #expect(try await client.send(.post, "/v1/images", token: environment.ingest, body: body).status == .created)
+            let after = try await client.send(.get, "/ui/", headers: [.cookie: try #require(cookie)])
+            #expect(after.text.contains(#"id="card-images">1</a>"#))
+        }
+    }
+
     @Test("a hostile token name is shown as text, never as markup")
     func escaping() async throws {
         let environment = try await TestEnvironment()
