@@ -9,5 +9,8 @@ extension DashboardFormat {
     }
 
     /// `fixable_vulnerability` → `Fixable vulnerability`.
-    static func label(_ code: String) -> String { OverviewView.label(code) }
+    static func label(_ code: String) -> String {
+        let words = code.replacingOccurrences(of: "_", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
 }

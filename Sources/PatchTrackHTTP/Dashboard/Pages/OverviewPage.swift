@@ -95,7 +95,7 @@ struct OverviewView {
         ]
         reasons = RebuildReasonCode.allCases.map { code in
             Reason(
-                code: code.rawValue, label: Self.label(code.rawValue), count: images["rebuild_reasons"][code.rawValue].int ?? 0,
+                code: code.rawValue, label: DashboardFormat.label(code.rawValue), count: images["rebuild_reasons"][code.rawValue].int ?? 0,
                 href: "/ui/rebuilds" + DashboardFormat.query([("reason", code.rawValue)]))
         }
         findings = severities.map {
@@ -114,7 +114,7 @@ struct OverviewView {
             id: "chart-stages", title: "Median time from detection to each stage", unit: "seconds",
             entries: stageOrder.map { stage in
                 let median = status["time_to_patch"]["by_stage"][stage]["median_seconds"].double
-                return (Self.label(stage), median, DashboardFormat.duration(median))
+                return (DashboardFormat.label(stage), median, DashboardFormat.duration(median))
             })
         environments = status["environments"].array.map {
             let name = $0["name"].text
@@ -142,12 +142,6 @@ struct OverviewView {
                 state: $0["enabled"].bool == false ? "disabled" : ($0["stale"].bool == true ? "stale" : "fresh"),
                 lastError: $0["last_error"].string)
         }
-    }
-
-    /// `base_image_updated` → `Base image updated`.
-    static func label(_ code: String) -> String {
-        let words = code.replacingOccurrences(of: "_", with: " ")
-        return words.prefix(1).uppercased() + words.dropFirst()
     }
 }
 
