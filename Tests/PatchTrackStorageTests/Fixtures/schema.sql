@@ -500,8 +500,8 @@ CREATE TABLE vexStatement (
     statedAt TEXT,
     createdAt TEXT NOT NULL
 );
-CREATE TABLE watch (
-    id INTEGER PRIMARY KEY,
+CREATE TABLE "watch" (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     repository TEXT NOT NULL CHECK (length(repository) BETWEEN 1 AND 255),
     -- A JSON array of tags, or NULL when tagPattern selects them.
     tags TEXT,
@@ -520,8 +520,8 @@ CREATE TABLE watch (
     errorsTotal INTEGER NOT NULL DEFAULT 0,
     CHECK ((tags IS NULL) <> (tagPattern IS NULL))
 );
-CREATE TABLE webhook (
-    id INTEGER PRIMARY KEY,
+CREATE TABLE "webhook" (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     url TEXT NOT NULL CHECK (length(url) BETWEEN 1 AND 2048),
     -- A JSON array of event type names, or ["*"].
     events TEXT NOT NULL,
@@ -540,8 +540,8 @@ CREATE TABLE webhook (
     updatedAt TEXT NOT NULL,
     tokenName TEXT
 );
-CREATE TABLE webhookDelivery (
-    id INTEGER PRIMARY KEY,
+CREATE TABLE "webhookDelivery" (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     webhookId INTEGER NOT NULL REFERENCES webhook(id) ON DELETE CASCADE,
     eventId TEXT NOT NULL REFERENCES event(id) ON DELETE CASCADE,
     status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
