@@ -61,13 +61,4 @@ public struct SessionStore: Sendable {
             try session.execute("DELETE FROM uiSession WHERE secretHash = \(TokenSecret.hash(secret))")
         }
     }
-
-    /// How many unexpired sessions token `tokenId` has.
-    public func count(tokenId: Int64) async throws -> Int {
-        let now = Timestamp.format(context.now())
-        return try await context.executor.read { session in
-            try session.fetchValue(
-                "SELECT count(*) FROM uiSession WHERE tokenId = \(tokenId) AND expiresAt > \(now)", as: Int.self) ?? 0
-        }
-    }
 }

@@ -101,7 +101,7 @@ struct DashboardSessionTests {
             #expect(crossSite.status == .forbidden)
             #expect(crossSite.headers[.setCookie] == nil)
         }
-        #expect(try await environment.database.sessions.count(tokenId: 3) == 0)
+        #expect(try await Seeder(environment).count("SELECT count(*) FROM uiSession WHERE tokenId = 3") == 0)
     }
 
     @Test("after signing in, only dashboard paths are followed")
@@ -135,7 +135,7 @@ struct DashboardSessionTests {
             let readId = try #require(items.first { $0["name"] as? String == "dashboard" }?["id"] as? Int)
             #expect(try await client.send(.delete, "/v1/tokens/\(readId)", token: environment.admin).status == .ok)
             #expect(try await client.send(.get, "/ui/", headers: [.cookie: secondCookie]).status == .seeOther)
-            #expect(try await environment.database.sessions.count(tokenId: Int64(readId)) == 0)
+            #expect(try await Seeder(environment).count("SELECT count(*) FROM uiSession WHERE tokenId = \(readId)") == 0)
         }
     }
 
