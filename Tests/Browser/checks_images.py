@@ -1,6 +1,6 @@
 """The rebuild queue (`/ui/rebuilds`) against `GET /v1/rebuilds/plan` (rows, waves, reasons, links, CSV, filters) and
-the image page (`/ui/images/{digest}`) against the image's API answers: summary, lineage, rebuild, findings and where
-it runs (`GET /v1/images/{digest}/running`)."""
+the image page (`/ui/images/{digest}`) against the image's API answers: summary, lineage, rebuild, findings, builds
+(`GET /v1/builds?digest=`) and where it runs (`GET /v1/images/{digest}/running`)."""
 import urllib.parse
 
 from selenium.webdriver.common.by import By
@@ -118,8 +118,25 @@ def image_page_of(browser, api, digest, name, visible=()):
     for finding in findings:
         checks.ok(f"{name}: finding {finding['package']} links advisory {finding['advisory']}",
                   ui_path("advisories", finding["advisory"]) in links, str(links))
+    builds(browser, api, digest, name)
     runs(browser, api, digest, name)
     check_escaping(browser, name, visible=visible)
+
+
+def builds(browser, api, digest, name):
+    """The "Builds" table (`#builds`) against `GET /v1/builds?digest=`: the same builds, newest first, each with its
+    relation to the image; an http(s) run URL is linked."""
+    answer = api.get("/v1/builds?" + urllib.parse.urlencode({"digest": digest}))["items"]
+    rows = browser.all("#builds tr[data-build]")
+    checks.eq(f"{name}: the builds naming the image, newest first", [row.get_attribute("data-build") for row in rows],
+              [str(item["id"]) for item in answer])
+    for row, item in zip(rows, answer):
+        relation = "built this image" if item.get("digest") == digest else "rebuilds this image"
+        checks.ok(f"{name}: build #{item['id']} says it {relation}", relation in row.text, row.text)
+        if (item.get("url") or "").startswith("https://"):
+            checks.ok(f"{name}: build #{item['id']} links its run", item["url"] in browser.hrefs_in(row), row.text)
+    if not answer:
+        checks.ok(f"{name}: builds: says none names it", "No build" in browser.text("#builds tbody"), browser.text("#builds tbody"))
 
 
 def runs(browser, api, digest, name):
@@ -156,6 +173,7 @@ def image_page(browser, api):
     browser.screenshot("image.png")
     # The cart image runs in staging as the workload `"><img …>` with the container `<script>…`.
     image_page_of(browser, api, seeded["images"]["cart"], "image (cart)", visible=[SCRIPT, IMG])
+    checks.eq("image (cart): its failed rebuild is listed", len(browser.all("#builds tr[data-build]")), 1)
     # The old base runs nowhere any more: the table says so.
     image_page_of(browser, api, seeded["images"]["base_old"], "image (old base)")
     # An unknown digest: the API's 404 as an HTML error page.

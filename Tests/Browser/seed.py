@@ -212,6 +212,9 @@ def seed(base_url, admin_token):
                               "base": {"reference": f"{base_repo}:3.12@{base_new}"}})
     admin.post("/v1/scans", cyclonedx(f"{checkout_repo}:1.1", checkout_rebuilt,
                                       ["pkg:pypi/qutebrowser@1.4.1", "pkg:pypi/requests@2.31.0", "pkg:pypi/idna@3.4"]))
+    # A failed rebuild of cart (the tag's digest is the one it replaces), its message hostile.
+    admin.post("/v1/builds", {"repository": cart_repo, "tag": "1.0", "status": "failed",
+                              "url": "https://ci.example.com/shop/cart/7", "message": "tests failed " + SCRIPT})
     rollout = admin.post("/v1/rollouts", {"environment": "canary", "workload": "shop/checkout", "repository": checkout_repo,
                                           "to_digest": checkout_rebuilt, "steps": [25, 50, 100]})
     reported = admin.post(f"/v1/rollouts/{rollout['id']}/events", {"status": "progressing", "weight": 25})

@@ -187,6 +187,42 @@ struct BuildsTests {
         }
     }
 
+    @Test("builds list by digest: those that produced the image or rebuild it; none for an untracked one; 400 for a malformed one")
+    func buildsByDigest() async throws {
+        let environment = try await TestEnvironment(now: TestClock("2026-11-27T12:00:00Z").closure)
+        defer { environment.remove() }
+        try await environment.withClient { client in
+            // given: a rebuild of a into b, a failed build of the same repository, and a build of another repository
+            try await client.register(Self.app, tag: "latest", digest: digest("a"), token: environment.ingest)
+            let rebuild = try await client.send(
+                .post, "/v1/builds", token: environment.ingest,
+                body: #"{"repository":"\#(Self.app)","tag":"latest","status":"succeeded","digest":"\#(digest("b"))","replaces":"\#(digest("a"))"}"#)
+            #expect(rebuild.status == .created, "\(rebuild.text)")
+            _ = try await client.send(
+                .post, "/v1/builds", token: environment.ingest, body: #"{"repository":"\#(Self.app)","tag":"next","status":"failed"}"#)
+            _ = try await client.send(
+                .post, "/v1/builds", token: environment.ingest,
+                body: #"{"repository":"ghcr.io/acme/other","tag":"1","status":"succeeded","digest":"\#(digest("c"))"}"#)
+
+            // when / then
+            for image in [digest("a"), digest("b")] {
+                let answer = try await client.send(.get, "/v1/builds?digest=\(image)", token: environment.read)
+                #expect(answer.status == .ok)
+                #expect((answer.json["items"] as? [[String: Any]])?.map { $0["id"] as? Int } == [rebuild.json["id"] as? Int])
+            }
+            let other = try await client.send(.get, "/v1/builds?digest=\(digest("c"))&repository=\(Self.app)", token: environment.read)
+            #expect((other.json["items"] as? [Any])?.isEmpty == true)
+            let untracked = try await client.send(.get, "/v1/builds?digest=\(digest("e"))", token: environment.read)
+            #expect(untracked.status == .ok && (untracked.json["items"] as? [Any])?.isEmpty == true)
+            for bad in ["sha256:abc", ""] {
+                let malformed = try await client.send(.get, "/v1/builds?digest=\(bad)", token: environment.read)
+                #expect(malformed.status == .badRequest)
+                #expect(malformed.headers[.contentType] == "application/problem+json")
+                #expect((malformed.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "digest")
+            }
+        }
+    }
+
     @Test("a success reported after the new digest took the tag replaces the digest the tag pointed to before")
     func successAfterTagMoved() async throws {
         let environment = try await TestEnvironment()

@@ -40,7 +40,9 @@ struct BuildsController {
             }
             status = parsed
         }
-        let result = try await database.builds.list(repository: repository, status: status, before: try page.integerCursor(), limit: page.limit)
+        let result = try await database.builds.list(
+            repository: repository, digest: try request.digestQuery("digest")?.value, status: status,
+            before: try page.integerCursor(), limit: page.limit)
         let next = PageRequest.encode(result.nextCursor.map(String.init))
         if CSV.isRequested(request) {
             return CSV.response(

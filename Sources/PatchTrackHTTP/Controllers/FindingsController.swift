@@ -16,7 +16,7 @@ struct FindingsController {
 
     @Sendable func imageFindings(_ request: Request, context: AppRequestContext) async throws -> Response {
         var filter = try Self.filter(request)
-        filter.imageDigest = try request.digestParameter(context)
+        filter.imageDigest = try request.digestParameter(context).value
         return try await answer(request, filter: filter)
     }
 
@@ -25,7 +25,7 @@ struct FindingsController {
     }
 
     @Sendable func disagreements(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let digest = try request.digestParameter(context)
+        let digest = try request.digestParameter(context).value
         guard let page = try await database.findings.list(FindingFilter(imageDigest: digest), after: nil, limit: 100_000) else {
             throw ProblemDetails.notFound("image \(digest) is not tracked")
         }

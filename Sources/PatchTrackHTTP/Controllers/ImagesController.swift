@@ -52,10 +52,7 @@ struct ImagesController {
 
     /// Where the image runs now, from every environment's newest inventory.
     @Sendable func running(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let text = request.pathParameter("digest", context)
-        guard let digest = try? Digest(parsing: text) else {
-            throw ProblemDetails.badParameter("digest", "must be 'sha256:' followed by 64 lowercase hex digits")
-        }
+        let digest = try request.digestParameter(context)
         guard let containers = try await database.inventory.running(digest: digest.value) else {
             throw ProblemDetails.notFound("image \(digest) is not tracked")
         }
@@ -82,10 +79,7 @@ struct ImagesController {
     }
 
     private func image(_ request: Request, _ context: AppRequestContext) async throws -> StoredImage {
-        let text = request.pathParameter("digest", context)
-        guard let digest = try? Digest(parsing: text) else {
-            throw ProblemDetails.badParameter("digest", "must be 'sha256:' followed by 64 lowercase hex digits")
-        }
+        let digest = try request.digestParameter(context)
         guard let image = try await database.registry.image(digest: digest.value) else {
             throw ProblemDetails.notFound("image \(digest) is not tracked")
         }

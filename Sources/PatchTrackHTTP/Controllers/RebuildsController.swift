@@ -67,7 +67,7 @@ struct RebuildsController {
     }
 
     @Sendable func explain(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let digest = try Self.digest(request, context)
+        let digest = try request.digestParameter(context)
         guard let image = try await database.registry.image(digest: digest.value) else {
             throw ProblemDetails.notFound("image \(digest) is not tracked")
         }
@@ -109,7 +109,7 @@ struct RebuildsController {
     }
 
     @Sendable func setBase(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let digest = try Self.digest(request, context)
+        let digest = try request.digestParameter(context)
         let body = try await request.decodeJSON(SetBaseRequest.self, limits: limits)
         let base: ImageReference
         do {
@@ -129,13 +129,6 @@ struct RebuildsController {
     }
 
     // MARK: - Helpers
-
-    private static func digest(_ request: Request, _ context: AppRequestContext) throws -> Digest {
-        guard let digest = try? Digest(parsing: request.pathParameter("digest", context)) else {
-            throw ProblemDetails.badParameter("digest", "must be 'sha256:' followed by 64 lowercase hex digits")
-        }
-        return digest
-    }
 
     /// The plan filters from the query: repository, reason, min_severity, wave.
     private static func filter(_ request: Request) throws -> RebuildPlanFilter {

@@ -58,7 +58,7 @@ struct ScansController {
     }
 
     @Sendable func scans(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let digest = try request.digestParameter(context)
+        let digest = try request.digestParameter(context).value
         guard let scans = try await database.scans.scans(imageDigest: digest) else {
             throw ProblemDetails.notFound("image \(digest) is not tracked")
         }
@@ -66,7 +66,7 @@ struct ScansController {
     }
 
     @Sendable func imageComponents(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let digest = try request.digestParameter(context)
+        let digest = try request.digestParameter(context).value
         let page = try PageRequest(request)
         let query = request.uri.queryParameters
         let nonEmpty = { (name: String) -> String? in query[name[...]].flatMap { $0.isEmpty ? nil : String($0) } }
@@ -103,16 +103,5 @@ struct ScansController {
             return CSV.response(header: ComponentResponse.csvHeader, rows: items.map(\.csvRow), headers: link)
         }
         return try JSONResponse.make(ComponentListResponse(items: items, nextCursor: next), headers: link)
-    }
-}
-
-extension Request {
-    /// The `{digest}` path parameter, validated (400 when malformed).
-    func digestParameter(_ context: AppRequestContext) throws -> String {
-        let text = pathParameter("digest", context)
-        guard let digest = try? Digest(parsing: text) else {
-            throw ProblemDetails.badParameter("digest", "must be 'sha256:' followed by 64 lowercase hex digits")
-        }
-        return digest.value
     }
 }

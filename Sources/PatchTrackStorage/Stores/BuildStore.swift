@@ -155,7 +155,9 @@ public struct BuildStore: Sendable {
     }
 
     /// Builds, newest first, optionally of one repository and with one status.
-    public func list(repository: String?, status: BuildStatus?, before cursor: Int64?, limit: Int) async throws -> Page<StoredBuild> {
+    public func list(
+        repository: String?, digest: String? = nil, status: BuildStatus?, before cursor: Int64?, limit: Int
+    ) async throws -> Page<StoredBuild> {
         try await context.executor.read { session in
             let ids = try session.fetchAll(
                 """
@@ -163,6 +165,10 @@ public struct BuildStore: Sendable {
                 WHERE b.id < \(cursor ?? Int64.max)
                   AND (\(repository) IS NULL OR b.repositoryId = (SELECT id FROM repository WHERE name = \(repository)))
                   AND (\(status?.rawValue) IS NULL OR b.status = \(status?.rawValue))
+                  AND (\(digest) IS NULL OR b.id IN (
+                      SELECT x.id FROM build x JOIN image i ON i.id = x.imageId WHERE i.digest = \(digest)
+                      UNION ALL
+                      SELECT x.id FROM build x JOIN image i ON i.id = x.replacesImageId WHERE i.digest = \(digest)))
                 ORDER BY b.id DESC LIMIT \(limit + 1)
                 """
             ).map { try $0.decode(0, as: Int64.self) }

@@ -6,9 +6,8 @@ import PatchTrackCore
 enum ImagePage {
     /// How far the page follows the base lineage up and the successors down.
     static let maximumSteps = 10
-    /// The builds of the image's repository searched for those naming the image (the API filters builds by
-    /// repository, not by digest).
-    static let buildsSearched = "100"
+    /// How many of the builds that name the image the page lists, newest first.
+    static let buildsShown = "100"
 
     static func handle(_ page: DashboardRequest) async throws -> Response {
         let path = "/v1/images/" + page.segment("digest")
@@ -16,8 +15,8 @@ enum ImagePage {
         let names = ImageView.filterNames + ["limit", "cursor"]
         async let findings = page.json(path + "/findings", page.queries(names))
         async let disagreements = page.json(path + "/disagreements")
-        let repository = image["repository"].string
-        async let builds = page.json("/v1/builds", [("repository", repository), ("limit", buildsSearched)])
+        let digest = image["digest"].string
+        async let builds = page.json("/v1/builds", [("digest", digest), ("limit", buildsShown)])
         let rebuild: APIValue
         do {
             rebuild = try await page.json(path + "/rebuild")

@@ -4,7 +4,7 @@ import PatchTrackCore
 /// `/ui/images/{digest}`: one image from the API's answers about it — `GET /v1/images/{digest}` (repository, tags,
 /// signature, base, predecessor and successor, the same route for each image up the base lineage and down the
 /// successors), its findings (`/findings`, a page), where scanners and PatchTrack disagree (`/disagreements`), why it
-/// needs a rebuild or the checks it passed (`/rebuild`), the builds that name it (`/v1/builds` of its repository)
+/// needs a rebuild or the checks it passed (`/rebuild`), the builds that name it (`/v1/builds?digest=`)
 /// and where it runs (`/v1/images/{digest}/running`).
 struct ImageView {
     struct Tag {
@@ -116,12 +116,11 @@ struct ImageView {
     let reasons: [RebuildReasonView]
     let checks: [Check]
     let builds: [Build]
-    let buildsRepository: String
     let runs: [Run]
 
     /// The view of the API's answers about one image. `bases` pairs each `base` object up the lineage with the image
-    /// it names when that is tracked; `successors` are the successor images in order; `builds` is a page of
-    /// `/v1/builds` of the image's repository; `running` the `/v1/images/{digest}/running` answer.
+    /// it names when that is tracked; `successors` are the successor images in order; `builds` is the
+    /// `/v1/builds?digest=` answer; `running` the `/v1/images/{digest}/running` answer.
     init(
         image: APIValue, bases: [(base: APIValue, image: APIValue?)], successors: [APIValue], findings: APIValue,
         filters: [String: String], disagreements: APIValue, rebuild: APIValue, builds: APIValue, running: APIValue,
@@ -193,7 +192,6 @@ struct ImageView {
             Check(name: $0["name"].text, label: DashboardFormat.label($0["name"].text), detail: $0["detail"].text)
         }
 
-        buildsRepository = repository
         self.builds = builds["items"].array.compactMap { Self.build($0, digest: digest) }
         runs = running["items"].array.map {
             let environment = $0["environment"].text
@@ -223,7 +221,7 @@ struct ImageView {
             firstDetected: DashboardFormat.time(item["first_detected"].string))
     }
 
-    /// A build that produced `digest` or replaced it; nil for the repository's other builds.
+    /// A build that produced `digest` or rebuilds it (the API answers no other).
     private static func build(_ item: APIValue, digest: String) -> Build? {
         let produced = item["digest"].string == digest
         let replaced = item["replaces"].string == digest
