@@ -46,7 +46,8 @@ public func buildRouter(
     let fleet = fleet ?? {
         let plan = try await plans.recent().plan
         return FleetMetrics(
-            try await fleetStatus.current(), imagesNeedingRebuild: PlanSource.reasonCounts(plan), planned: plan.entries.count)
+            try await fleetStatus.current(), imagesNeedingRebuild: PlanSource.reasonCounts(plan), planned: plan.entries.count,
+            slaBreachedExposure: try await fleetStatus.breachedExposure())
     }
     var endpoints: [Endpoint] = []
     endpoints += SystemController(database: database, metrics: metrics, fleet: fleet).endpoints

@@ -7,10 +7,12 @@ import PatchTrackStorage
 struct FleetStatusSource: Sendable {
     let database: AppDatabase
     let cache: GenerationCache<FleetStatus>
+    let breachedCache: GenerationCache<[EnvironmentExposure]>
 
     init(database: AppDatabase) {
         self.database = database
         cache = GenerationCache(maximumAge: 30, maximumVariants: 1) { try await database.writeGeneration() }
+        breachedCache = GenerationCache(maximumAge: 30, maximumVariants: 1) { try await database.writeGeneration() }
     }
 
     /// The status of the current data.
@@ -18,6 +20,14 @@ struct FleetStatusSource: Sendable {
         let generation = try await database.writeGeneration()
         return try await cache.value("status", generation: generation, now: database.currentDate) { [database] in
             try await database.fleet.fleetStatus()
+        }
+    }
+
+    /// Each environment's replicas running digests with findings past their SLA, kept like the status.
+    func breachedExposure() async throws -> [EnvironmentExposure] {
+        let generation = try await database.writeGeneration()
+        return try await breachedCache.value("breached", generation: generation, now: database.currentDate) { [database] in
+            try await database.fleet.breachedExposure()
         }
     }
 }

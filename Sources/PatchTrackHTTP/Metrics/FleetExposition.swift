@@ -34,6 +34,12 @@ enum FleetExposition {
             namespace: "patchtrack", metricName: "sla_due_soon", unitName: "",
             helpText: "Open findings due within 24 hours and not yet past their SLA, by severity.")
     }
+    private static var breachedReplicas: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "patchtrack", metricName: "sla_breached_replicas", unitName: "",
+            helpText: "Running replicas of digests with open findings past their SLA, by environment, its stage and the "
+                + "highest severity past its SLA (zero for each environment and severity without).")
+    }
     private static var images: MetricNameDescriptor {
         MetricNameDescriptor(
             namespace: "patchtrack", metricName: "images", unitName: "",
@@ -71,6 +77,15 @@ enum FleetExposition {
         for (key, count) in replicaCounts {
             registry.makeGauge(descriptor: replicas, labels: [("environment", key.environment), ("severity", key.severity.rawValue)])
                 .set(Double(count))
+        }
+
+        for environment in fleet.slaBreachedExposure {
+            for severity in SeverityLevel.allCases {
+                registry.makeGauge(
+                    descriptor: breachedReplicas,
+                    labels: [("environment", environment.environment), ("stage", environment.stage), ("severity", severity.rawValue)]
+                ).set(Double(environment.vulnerableReplicasBySeverity[severity] ?? 0))
+            }
         }
 
         for state in ["total", "running", "superseded", "needing_rebuild"] {

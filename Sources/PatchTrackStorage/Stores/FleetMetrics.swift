@@ -89,12 +89,16 @@ public struct FleetMetrics: Sendable, Equatable {
     public var images: [String: Int]
     /// Open findings due within 24 hours (not yet breached), by severity.
     public var slaDueSoon: [SeverityLevel: Int]
+    /// Every environment's running replicas of digests with findings past their SLA, by highest such severity
+    /// (``FleetStore/breachedExposure()``).
+    public var slaBreachedExposure: [EnvironmentExposure]
 
     /// Creates the figures.
     public init(
         imagesNeedingRebuild: [String: Int] = [:], openFindings: [FindingCount] = [],
         vulnerableReplicas: [ReplicaCount] = [], slaBreaches: [SeverityLevel: Int] = [:],
-        timeToPatchSeconds: [SeverityLevel: [Double]] = [:], images: [String: Int] = [:], slaDueSoon: [SeverityLevel: Int] = [:]
+        timeToPatchSeconds: [SeverityLevel: [Double]] = [:], images: [String: Int] = [:], slaDueSoon: [SeverityLevel: Int] = [:],
+        slaBreachedExposure: [EnvironmentExposure] = []
     ) {
         self.imagesNeedingRebuild = imagesNeedingRebuild
         self.openFindings = openFindings
@@ -103,12 +107,16 @@ public struct FleetMetrics: Sendable, Equatable {
         self.timeToPatchSeconds = timeToPatchSeconds
         self.images = images
         self.slaDueSoon = slaDueSoon
+        self.slaBreachedExposure = slaBreachedExposure
     }
 }
 
 extension FleetMetrics {
-    /// The figures of `status` for `/metrics`, with the rebuild plan's counts by reason and its number of images.
-    public init(_ status: FleetStatus, imagesNeedingRebuild: [String: Int], planned: Int) {
+    /// The figures of `status` for `/metrics`, with the rebuild plan's counts by reason and its number of images,
+    /// and the environments' exposure to findings past their SLA.
+    public init(
+        _ status: FleetStatus, imagesNeedingRebuild: [String: Int], planned: Int, slaBreachedExposure: [EnvironmentExposure] = []
+    ) {
         var replicas: [ReplicaCount] = []
         for environment in status.environments {
             for (severity, count) in environment.vulnerableReplicasBySeverity.sorted(by: { $0.key > $1.key }) {
@@ -121,6 +129,6 @@ extension FleetMetrics {
             images: [
                 "total": status.images, "running": status.runningImages, "superseded": status.supersededImages, "needing_rebuild": planned,
             ],
-            slaDueSoon: status.slaDueSoon)
+            slaDueSoon: status.slaDueSoon, slaBreachedExposure: slaBreachedExposure)
     }
 }

@@ -46,22 +46,44 @@ public struct FleetStore: Sendable {
         let now = context.now()
         return try await context.executor.read { [findingFacts] session in
             let facts = try TimelineFacts.load(session, suppressed: try findingFacts.facts(session).suppressed)
-            // Detected before the latest detection time that can be due within a day, per severity.
-            var conditions: [SQLStatement] = []
-            for level in SeverityLevel.allCases where severity == nil || severity == level {
-                guard let days = facts.serviceLevel.days(for: level) else { continue }
-                let latest = Timestamp.format(now.addingTimeInterval(-Double(days) * 86_400 + (includeDueSoon ? 86_400 : 0)))
-                conditions.append("(f.severityLevel = \(level.rawValue) AND f.firstDetected <= \(latest))")
-            }
-            // A KEV finding may be due before its severity's time (ServiceLevel): all of them are read and judged.
-            conditions.append("f.vulnerabilityId IN (\(ExploitSignalReads.kevVulnerabilities))")
-            guard var condition = conditions.first else { return [] }
-            for next in conditions.dropFirst() { condition = "\(condition) OR \(next)" }
-            let wanted: Set<SLAVerdict> = includeDueSoon ? [.breached, .dueSoon] : [.breached]
-            return try ProgressStore.findingProgress(session, facts: facts, now: now, condition: "(\(condition))")
-                .filter { wanted.contains($0.sla) && (severity == nil || $0.severity == severity) }
-                .sorted { ($0.due ?? .distantFuture, $0.findingId) < ($1.due ?? .distantFuture, $1.findingId) }
+            return try Self.slaStandings(session, facts: facts, now: now, includeDueSoon: includeDueSoon, severity: severity)
         }
+    }
+
+    /// Every environment's newest inventory against the findings past their SLA (open, not suppressed): a workload
+    /// counts with the replicas of its most widely run digest that has one, at the highest severity among them.
+    /// What "a vulnerable digest runs in this environment longer than its SLA" alerts on.
+    public func breachedExposure() async throws -> [EnvironmentExposure] {
+        let now = context.now()
+        return try await context.executor.read { [findingFacts] session in
+            let facts = try TimelineFacts.load(session, suppressed: try findingFacts.facts(session).suppressed)
+            var imageRank: [Int64: Int] = [:]
+            for finding in try Self.slaStandings(session, facts: facts, now: now, includeDueSoon: false, severity: nil) {
+                imageRank[finding.imageId] = max(imageRank[finding.imageId] ?? finding.severity.rank, finding.severity.rank)
+            }
+            return try Self.environmentExposure(session, imageRank: imageRank)
+        }
+    }
+
+    /// The findings of `session` past their due time (and due within 24 hours with `includeDueSoon`), soonest due
+    /// first. Only findings detected early enough to be due by then are read, and every KEV one (ServiceLevel may
+    /// make it due before its severity's time).
+    static func slaStandings(
+        _ session: any SQLSession, facts: TimelineFacts, now: Date, includeDueSoon: Bool, severity: SeverityLevel?
+    ) throws -> [FindingProgress] {
+        var conditions: [SQLStatement] = []
+        for level in SeverityLevel.allCases where severity == nil || severity == level {
+            guard let days = facts.serviceLevel.days(for: level) else { continue }
+            let latest = Timestamp.format(now.addingTimeInterval(-Double(days) * 86_400 + (includeDueSoon ? 86_400 : 0)))
+            conditions.append("(f.severityLevel = \(level.rawValue) AND f.firstDetected <= \(latest))")
+        }
+        conditions.append("f.vulnerabilityId IN (\(ExploitSignalReads.kevVulnerabilities))")
+        guard var condition = conditions.first else { return [] }
+        for next in conditions.dropFirst() { condition = "\(condition) OR \(next)" }
+        let wanted: Set<SLAVerdict> = includeDueSoon ? [.breached, .dueSoon] : [.breached]
+        return try ProgressStore.findingProgress(session, facts: facts, now: now, condition: "(\(condition))")
+            .filter { wanted.contains($0.sla) && (severity == nil || $0.severity == severity) }
+            .sorted { ($0.due ?? .distantFuture, $0.findingId) < ($1.due ?? .distantFuture, $1.findingId) }
     }
 
     // MARK: - Steps
