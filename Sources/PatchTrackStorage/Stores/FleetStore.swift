@@ -57,8 +57,14 @@ public struct FleetStore: Sendable {
         let now = context.now()
         return try await context.executor.read { [findingFacts] session in
             let facts = try TimelineFacts.load(session, suppressed: try findingFacts.facts(session).suppressed)
+            // Only the findings of digests some environment's newest inventory runs can count.
+            let running: SQLStatement = """
+                f.imageId IN (SELECT c.imageId FROM inventoryContainer c JOIN environment e ON c.snapshotId = e.currentSnapshotId)
+                """
             var imageRank: [Int64: Int] = [:]
-            for finding in try Self.slaStandings(session, facts: facts, now: now, includeDueSoon: false, severity: nil) {
+            for finding in try Self.slaStandings(
+                session, facts: facts, now: now, includeDueSoon: false, severity: nil, restrictedTo: running)
+            {
                 imageRank[finding.imageId] = max(imageRank[finding.imageId] ?? finding.severity.rank, finding.severity.rank)
             }
             return try Self.environmentExposure(session, imageRank: imageRank)
@@ -67,9 +73,10 @@ public struct FleetStore: Sendable {
 
     /// The findings of `session` past their due time (and due within 24 hours with `includeDueSoon`), soonest due
     /// first. Only findings detected early enough to be due by then are read, and every KEV one (ServiceLevel may
-    /// make it due before its severity's time).
+    /// make it due before its severity's time); `restrictedTo`, a condition on the finding `f`, narrows them further.
     static func slaStandings(
-        _ session: any SQLSession, facts: TimelineFacts, now: Date, includeDueSoon: Bool, severity: SeverityLevel?
+        _ session: any SQLSession, facts: TimelineFacts, now: Date, includeDueSoon: Bool, severity: SeverityLevel?,
+        restrictedTo restriction: SQLStatement? = nil
     ) throws -> [FindingProgress] {
         var conditions: [SQLStatement] = []
         for level in SeverityLevel.allCases where severity == nil || severity == level {
@@ -80,6 +87,7 @@ public struct FleetStore: Sendable {
         conditions.append("f.vulnerabilityId IN (\(ExploitSignalReads.kevVulnerabilities))")
         guard var condition = conditions.first else { return [] }
         for next in conditions.dropFirst() { condition = "\(condition) OR \(next)" }
+        if let restriction { condition = "(\(condition)) AND \(restriction)" }
         let wanted: Set<SLAVerdict> = includeDueSoon ? [.breached, .dueSoon] : [.breached]
         return try ProgressStore.findingProgress(session, facts: facts, now: now, condition: "(\(condition))")
             .filter { wanted.contains($0.sla) && (severity == nil || $0.severity == severity) }
