@@ -60,6 +60,42 @@ struct FleetAndProgressStoreTests {
         }
     }
 
+    @Test("breached exposure: the replicas of running digests with findings past their SLA, by environment", arguments: TestEngine.available)
+    func breachedExposure(engine: TestEngine) async throws {
+        try await engine.withDatabase { executors in
+            // given: prod runs web on B (no open findings) and api on C (f3 critical breached, f4 low due within a
+            // day, f5 suppressed, f6 medium on track); A, with f1 and f2, stopped running and they closed
+            let clock = FixtureClock(FleetFixture.now)
+            _ = try await FleetFixture.write(executors[0], clock: clock)
+            let fleet = FleetStore(executor: executors[0], now: clock.now)
+
+            // when / then: api's 2 pods, at critical
+            var exposure = try await fleet.breachedExposure()
+            #expect(exposure.map(\.environment) == ["prod"])
+            #expect(exposure.first?.vulnerableReplicasBySeverity == [.critical: 2])
+            #expect(exposure.first?.vulnerableWorkloads == 1)
+            // the image set agrees with the breach list where the images run
+            let breachedImages = Set(try await fleet.slaBreaches(includeDueSoon: false, severity: nil).map(\.digest))
+            #expect(breachedImages == [FleetFixture.c])
+
+            // when: VEX suppresses f3, and a day and a half later f4 (low) is past its SLA too
+            clock.set("2026-11-29T00:00:00Z")
+            exposure = try await fleet.breachedExposure()
+            #expect(exposure.first?.vulnerableReplicasBySeverity == [.critical: 2])
+            try await executors[0].write { session in
+                try session.execute(
+                    """
+                    INSERT INTO vexStatement (format, vulnerabilityId, subjectKind, subject, status, statedAt, createdAt)
+                    VALUES ('openvex', 'CVE-1', 'image', \(FleetFixture.c), 'not_affected', '2026-11-28T00:00:00.000Z',
+                        '2026-11-28T00:00:00.000Z')
+                    """)
+            }
+            // (a new store: this raw write bumps no generation, so a kept store would keep its suppressed set)
+            exposure = try await FleetStore(executor: executors[0], now: clock.now).breachedExposure()
+            #expect(exposure.first?.vulnerableReplicasBySeverity == [.low: 2])
+        }
+    }
+
     @Test("vulnerability progress, exposure history and one finding's timeline", arguments: TestEngine.available)
     func vulnerabilityProgress(engine: TestEngine) async throws {
         try await engine.withDatabase { executors in

@@ -53,19 +53,37 @@ public struct FleetStore: Sendable {
     /// Every environment's newest inventory against the findings past their SLA (open, not suppressed): a workload
     /// counts with the replicas of its most widely run digest that has one, at the highest severity among them.
     /// What "a vulnerable digest runs in this environment longer than its SLA" alerts on.
+    ///
+    /// Only digests some newest inventory runs matter, and a finding of a running digest is never closed (closing
+    /// needs its digest to run nowhere): each candidate's standing is its due time (Core's ``ServiceLevel``, KEV
+    /// included) against now, without the timelines ``slaBreaches(includeDueSoon:severity:)`` builds.
     public func breachedExposure() async throws -> [EnvironmentExposure] {
         let now = context.now()
         return try await context.executor.read { [findingFacts] session in
-            let facts = try TimelineFacts.load(session, suppressed: try findingFacts.facts(session).suppressed)
-            // Only the findings of digests some environment's newest inventory runs can count.
-            let running: SQLStatement = """
-                f.imageId IN (SELECT c.imageId FROM inventoryContainer c JOIN environment e ON c.snapshotId = e.currentSnapshotId)
-                """
+            let suppressed = try findingFacts.facts(session).suppressed
+            let serviceLevel = try PolicyStore.loadDefaults(session).sla
+            let kev = try Self.kevListings(session)
+            var candidates: SQLStatement = "f.vulnerabilityId IN (\(ExploitSignalReads.kevVulnerabilities))"
+            for level in SeverityLevel.allCases {
+                guard let days = serviceLevel.days(for: level) else { continue }
+                let latest = Timestamp.format(now.addingTimeInterval(-Double(days) * 86_400))
+                candidates = "\(candidates) OR (f.severityLevel = \(level.rawValue) AND f.firstDetected <= \(latest))"
+            }
             var imageRank: [Int64: Int] = [:]
-            for finding in try Self.slaStandings(
-                session, facts: facts, now: now, includeDueSoon: false, severity: nil, restrictedTo: running)
-            {
-                imageRank[finding.imageId] = max(imageRank[finding.imageId] ?? finding.severity.rank, finding.severity.rank)
+            try session.forEachRow(
+                """
+                SELECT f.id, f.imageId, f.severityLevel, f.firstDetected FROM finding f
+                WHERE f.state = 'open' AND (\(candidates))
+                  AND f.imageId IN (SELECT c.imageId FROM inventoryContainer c JOIN environment e ON c.snapshotId = e.currentSnapshotId)
+                """
+            ) { row in
+                let id = try row.decode(0, as: Int64.self)
+                guard !suppressed.contains(id), let detected = Timestamp.parse(try row.decode(3, as: String.self)) else { return }
+                let severity = SeverityLevel(rawValue: try row.decode(2)) ?? .unknown
+                let due = serviceLevel.due(detected: detected, severity: severity, kev: kev[id])
+                guard ServiceLevel.verdict(due: due, closedAt: nil, now: now) == .breached else { return }
+                let imageId = try row.decode(1, as: Int64.self)
+                imageRank[imageId] = max(imageRank[imageId] ?? severity.rank, severity.rank)
             }
             return try Self.environmentExposure(session, imageRank: imageRank)
         }
@@ -73,10 +91,9 @@ public struct FleetStore: Sendable {
 
     /// The findings of `session` past their due time (and due within 24 hours with `includeDueSoon`), soonest due
     /// first. Only findings detected early enough to be due by then are read, and every KEV one (ServiceLevel may
-    /// make it due before its severity's time); `restrictedTo`, a condition on the finding `f`, narrows them further.
+    /// make it due before its severity's time).
     static func slaStandings(
-        _ session: any SQLSession, facts: TimelineFacts, now: Date, includeDueSoon: Bool, severity: SeverityLevel?,
-        restrictedTo restriction: SQLStatement? = nil
+        _ session: any SQLSession, facts: TimelineFacts, now: Date, includeDueSoon: Bool, severity: SeverityLevel?
     ) throws -> [FindingProgress] {
         var conditions: [SQLStatement] = []
         for level in SeverityLevel.allCases where severity == nil || severity == level {
@@ -87,7 +104,6 @@ public struct FleetStore: Sendable {
         conditions.append("f.vulnerabilityId IN (\(ExploitSignalReads.kevVulnerabilities))")
         guard var condition = conditions.first else { return [] }
         for next in conditions.dropFirst() { condition = "\(condition) OR \(next)" }
-        if let restriction { condition = "(\(condition)) AND \(restriction)" }
         let wanted: Set<SLAVerdict> = includeDueSoon ? [.breached, .dueSoon] : [.breached]
         return try ProgressStore.findingProgress(session, facts: facts, now: now, condition: "(\(condition))")
             .filter { wanted.contains($0.sla) && (severity == nil || $0.severity == severity) }
