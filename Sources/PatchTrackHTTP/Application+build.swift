@@ -44,10 +44,13 @@ public func buildRouter(
     // never a full plan per scrape.
     let fleetStatus = FleetStatusSource(database: database)
     let fleet = fleet ?? {
+        // The status and the exposure to breached findings are read in parallel (each kept per write generation).
+        async let status = fleetStatus.current()
+        async let breached = fleetStatus.breachedExposure()
         let plan = try await plans.recent().plan
         return FleetMetrics(
-            try await fleetStatus.current(), imagesNeedingRebuild: PlanSource.reasonCounts(plan), planned: plan.entries.count,
-            slaBreachedExposure: try await fleetStatus.breachedExposure())
+            try await status, imagesNeedingRebuild: PlanSource.reasonCounts(plan), planned: plan.entries.count,
+            slaBreachedExposure: try await breached)
     }
     var endpoints: [Endpoint] = []
     endpoints += SystemController(database: database, metrics: metrics, fleet: fleet).endpoints
