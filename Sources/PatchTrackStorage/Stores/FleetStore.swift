@@ -63,17 +63,11 @@ public struct FleetStore: Sendable {
             let suppressed = try findingFacts.facts(session).suppressed
             let serviceLevel = try PolicyStore.loadDefaults(session).sla
             let kev = try Self.kevListings(session)
-            var candidates: SQLStatement = "f.vulnerabilityId IN (\(ExploitSignalReads.kevVulnerabilities))"
-            for level in SeverityLevel.allCases {
-                guard let days = serviceLevel.days(for: level) else { continue }
-                let latest = Timestamp.format(now.addingTimeInterval(-Double(days) * 86_400))
-                candidates = "\(candidates) OR (f.severityLevel = \(level.rawValue) AND f.firstDetected <= \(latest))"
-            }
             var imageRank: [Int64: Int] = [:]
             try session.forEachRow(
                 """
                 SELECT f.id, f.imageId, f.severityLevel, f.firstDetected FROM finding f
-                WHERE f.state = 'open' AND (\(candidates))
+                WHERE f.state = 'open' AND \(Self.dueCandidates(serviceLevel, now: now))
                   AND f.imageId IN (SELECT c.imageId FROM inventoryContainer c JOIN environment e ON c.snapshotId = e.currentSnapshotId)
                 """
             ) { row in
@@ -89,23 +83,29 @@ public struct FleetStore: Sendable {
         }
     }
 
+    /// The findings `f` that can be due by `now` plus `lead` seconds: detected at least their severity's days
+    /// before then (only `severity`'s, when given), or with a KEV listing (``ServiceLevel`` may make those due
+    /// sooner). It only narrows the rows read; Core's ``ServiceLevel`` decides each one's standing.
+    static func dueCandidates(
+        _ serviceLevel: ServiceLevel, now: Date, lead: TimeInterval = 0, severity: SeverityLevel? = nil
+    ) -> SQLStatement {
+        var condition: SQLStatement = "f.vulnerabilityId IN (\(ExploitSignalReads.kevVulnerabilities))"
+        for level in SeverityLevel.allCases where severity == nil || severity == level {
+            guard let days = serviceLevel.days(for: level) else { continue }
+            let latest = Timestamp.format(now.addingTimeInterval(-Double(days) * 86_400 + lead))
+            condition = "\(condition) OR (f.severityLevel = \(level.rawValue) AND f.firstDetected <= \(latest))"
+        }
+        return "(\(condition))"
+    }
+
     /// The findings of `session` past their due time (and due within 24 hours with `includeDueSoon`), soonest due
-    /// first. Only findings detected early enough to be due by then are read, and every KEV one (ServiceLevel may
-    /// make it due before its severity's time).
+    /// first, read among ``dueCandidates(_:now:lead:severity:)``.
     static func slaStandings(
         _ session: any SQLSession, facts: TimelineFacts, now: Date, includeDueSoon: Bool, severity: SeverityLevel?
     ) throws -> [FindingProgress] {
-        var conditions: [SQLStatement] = []
-        for level in SeverityLevel.allCases where severity == nil || severity == level {
-            guard let days = facts.serviceLevel.days(for: level) else { continue }
-            let latest = Timestamp.format(now.addingTimeInterval(-Double(days) * 86_400 + (includeDueSoon ? 86_400 : 0)))
-            conditions.append("(f.severityLevel = \(level.rawValue) AND f.firstDetected <= \(latest))")
-        }
-        conditions.append("f.vulnerabilityId IN (\(ExploitSignalReads.kevVulnerabilities))")
-        guard var condition = conditions.first else { return [] }
-        for next in conditions.dropFirst() { condition = "\(condition) OR \(next)" }
+        let candidates = Self.dueCandidates(facts.serviceLevel, now: now, lead: includeDueSoon ? 86_400 : 0, severity: severity)
         let wanted: Set<SLAVerdict> = includeDueSoon ? [.breached, .dueSoon] : [.breached]
-        return try ProgressStore.findingProgress(session, facts: facts, now: now, condition: "(\(condition))")
+        return try ProgressStore.findingProgress(session, facts: facts, now: now, condition: candidates)
             .filter { wanted.contains($0.sla) && (severity == nil || $0.severity == severity) }
             .sorted { ($0.due ?? .distantFuture, $0.findingId) < ($1.due ?? .distantFuture, $1.findingId) }
     }
